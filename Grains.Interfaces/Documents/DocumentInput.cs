@@ -1,0 +1,12 @@
+namespace Herald.Grains.Documents;
+
+/// <summary>
+/// A document as received. <see cref="Json"/> is the original JSON object (unknown fields included), kept
+/// verbatim so the central topic can echo it; <see cref="Id"/>, <see cref="Text"/> and <see cref="Title"/> are pulled out of it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("herald.document-input")]
+public sealed record DocumentInput(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Text,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] string Json);

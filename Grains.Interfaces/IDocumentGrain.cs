@@ -1,0 +1,35 @@
+using Herald.Grains.Documents;
+using Orleans.Concurrency;
+
+namespace Herald.Grains;
+
+/// <summary>
+/// One document running through one pipeline, keyed by <see cref="DocumentKey"/> ("tag/id"). It runs every
+/// annotator as soon as its dependencies are satisfied and completes when nothing is left to run.
+/// </summary>
+[Alias("herald.document")]
+public interface IDocumentGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Runs the document to completion and returns its final state. Idempotent: submitting a document id
+    /// that already ran (or is running) returns that run's result without running any annotator again.
+    /// </summary>
+    [Alias("process")]
+    Task<DocumentSnapshot> ProcessAsync(DocumentInput document);
+
+    /// <summary>The current state (also while running), or null when this document was never submitted.</summary>
+    [Alias("get"), AlwaysInterleave]
+    Task<DocumentSnapshot?> GetAsync();
+}
+
+/// <summary>Document grain keys: the pipeline tag and the document id, so each pipeline keeps its own state per document.</summary>
+public static class DocumentKey
+{
+    public static string Format(string pipelineTag, string documentId) => $"{pipelineTag}/{documentId}";
+
+    public static (string PipelineTag, string DocumentId) Parse(string key)
+    {
+        var slash = key.IndexOf('/');
+        return slash > 0 ? (key[..slash], key[(slash + 1)..]) : throw new ArgumentException($"'{key}' is not a document key (tag/id)");
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Herald.Annotators;
+using Herald.Grains.Documents;
+using Herald.Pipelines;
+using Orleans.Concurrency;
+
+namespace Herald.Grains.Annotators;
+
+/// <summary>
+/// A local, reentrant stateless worker per annotator version: calls never leave the silo, and concurrent
+/// documents share the silo's single implementation instance (which batches, for models).
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class AnnotatorGrain(AnnotatorInstances instances) : Grain, IAnnotatorGrain
+{
+    private IAnnotator? _annotator;
+
+    public async Task<AnnotationOutput> AnnotateAsync(DocumentInput document, AnnotationRecord[] dependencies, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        _annotator ??= instances.Get(this.GetPrimaryKeyString());
+        var results = new Dictionary<string, DependencyResult>(dependencies.Length, StringComparer.Ordinal);
+        foreach (var dependency in dependencies)
+            results[dependency.Name] = new DependencyResult(dependency.Version, dependency.Output!.ValueJson, dependency.Output.SpansJson);
+
+        var input = new AnnotatorInput(new AnnotatorDocument(document.Id, document.Text, document.Title, document.Json), results);
+        var annotation = await _annotator.AnnotateAsync(input, deadline.Token);
+        return new AnnotationOutput(
+            annotation.Value?.ToJsonString() ?? "null",
+            annotation.Spans is { Count: > 0 } spans ? JsonSerializer.Serialize(spans) : null);
+    }
+}

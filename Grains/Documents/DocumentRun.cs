@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Herald.Pipelines;
+
+namespace Herald.Grains.Documents;
+
+/// <summary>
+/// Executes one document through one compiled pipeline: starts every annotator whose dependencies are
+/// finished, all at once, records each result as it arrives and re-evaluates. A dependency that failed or
+/// was skipped, or a false <c>when</c>, skips the annotator (and so everything below it). Every call has a
+/// timeout, and failures are retried with exponential backoff, so a run always ends.
+/// Runs on the document grain's scheduler: no locking needed.
+/// </summary>
+internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, IGrainFactory grains, TimeProvider time)
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly AnnotationRecord?[] _records = new AnnotationRecord?[pipeline.Nodes.Count];
+    private readonly bool[] _started = new bool[pipeline.Nodes.Count];
+    private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
+    private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private DateTimeOffset? _completedAt;
+
+    public async Task<DocumentSnapshot> RunAsync()
+    {
+        var running = new List<Task<(int Node, AnnotationRecord Record)>>();
+        StartReady(running);
+        while (running.Count > 0)
+        {
+            var next = await Task.WhenAny(running);
+            running.Remove(next);
+            var (node, record) = await next;
+            Record(node, record);
+            StartReady(running);
+        }
+        _completedAt = time.GetUtcNow();
+        return Snapshot();
+    }
+
+    public DocumentSnapshot Snapshot() => new(
+        pipeline.Tag,
+        pipeline.VersionId,
+        document,
+        [.. _finished],
+        _completedAt is null ? DocumentStatus.Running : DocumentStatus.Complete,
+        _finished.Count + (_completedAt is null ? 0 : 1),
+        _startedAt,
+        _completedAt);
+
+    /// <summary>One pass in topological order settles every node whose dependencies are all finished.</summary>
+    private void StartReady(List<Task<(int, AnnotationRecord)>> running)
+    {
+        foreach (var node in pipeline.Nodes)
+        {
+            if (_started[node.Index] || !node.Dependencies.All(d => _records[d] is not null)) continue;
+            _started[node.Index] = true;
+            if (SkipReason(node) is { } reason)
+                Record(node.Index, new AnnotationRecord(node.Name, node.Version, AnnotationStatus.Skipped, null, reason, 0, 0, time.GetUtcNow()));
+            else
+                running.Add(RunAsync(node));
+        }
+    }
+
+    private string? SkipReason(PipelineNode node)
+    {
+        foreach (var dependency in node.Dependencies)
+        {
+            var record = _records[dependency]!;
+            if (record.Status != AnnotationStatus.Done)
+                return $"dependency '{record.Name}' {record.Status.ToString().ToLowerInvariant()}";
+        }
+        if (node.When is { } when && !when.Evaluate(ValueOf))
+            return $"condition is false: {when.Text}";
+        return null;
+    }
+
+    private JsonElement? ValueOf(string name)
+    {
+        if (pipeline.Find(name) is not { } node || _records[node.Index]?.Output is not { } output) return null;
+        return _values[node.Index] ??= JsonDocument.Parse(output.ValueJson).RootElement.Clone();
+    }
+
+    private async Task<(int, AnnotationRecord)> RunAsync(PipelineNode node)
+    {
+        var annotator = grains.GetGrain<IAnnotatorGrain>(node.AnnotatorId);
+        var dependencies = node.Dependencies.Select(d => _records[d]!).ToArray();
+        var started = time.GetTimestamp();
+        string error = "";
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(node.Timeout, time);
+            var attemptStarted = time.GetTimestamp();
+            try
+            {
+                var output = await annotator.AnnotateAsync(document, dependencies, node.Timeout, timeout.Token).WaitAsync(timeout.Token);
+                return (node.Index, Finish(node, AnnotationStatus.Done, output, null, started, attempt));
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested || time.GetElapsedTime(attemptStarted) >= node.Timeout)
+            {
+                // Either side's deadline may fire first: the caller's, or the annotator grain's own.
+                error = $"timed out after {Durations.Format(node.Timeout)}";
+            }
+            catch (Exception e)
+            {
+                error = $"{e.GetType().Name}: {e.Message}";
+            }
+            if (attempt > node.Retries)
+                return (node.Index, Finish(node, AnnotationStatus.Failed, null, error, started, attempt));
+            await Task.Delay(Backoff(attempt), time);
+        }
+    }
+
+    private AnnotationRecord Finish(PipelineNode node, AnnotationStatus status, AnnotationOutput? output, string? detail, long started, int attempts) =>
+        new(node.Name, node.Version, status, output, detail, time.GetElapsedTime(started).TotalMilliseconds, attempts, time.GetUtcNow());
+
+    private static TimeSpan Backoff(int attempt)
+    {
+        var exponential = FirstBackoff * Math.Pow(2, attempt - 1);
+        var capped = exponential < MaxBackoff ? exponential : MaxBackoff;
+        return capped * (0.8 + 0.4 * Random.Shared.NextDouble()); // jitter: retries of many documents do not align
+    }
+
+    private void Record(int node, AnnotationRecord record)
+    {
+        _records[node] = record;
+        _finished.Add(record);
+    }
+}

@@ -1,0 +1,40 @@
+using Herald.Annotators;
+using Herald.Grains.Hosting;
+using Herald.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Herald.Grains.Pipelines;
+
+/// <summary>
+/// Loads every pipeline in <see cref="HeraldOptions.PipelinesPath"/> before the silo becomes active. Any problem
+/// stops the silo with the full list: a silo never runs half a pipeline set.
+/// </summary>
+internal sealed class PipelineFolderLoader(
+    IOptions<HeraldOptions> options,
+    PipelineCompiler compiler,
+    PipelineRegistry registry,
+    ILogger<PipelineFolderLoader> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(PipelineFolderLoader), ServiceLifecycleStage.ApplicationServices, _ => LoadAsync());
+
+    private Task LoadAsync()
+    {
+        var folder = options.Value.PipelinesPath;
+        // A relative path that is not under the working directory may be beside the binary (a published silo).
+        if (!Path.Exists(folder) && !Path.IsPathRooted(folder)) folder = Path.Combine(AppContext.BaseDirectory, folder);
+        var problems = new List<PipelineProblem>();
+        var pipelines = compiler.CompileAll(PipelineFiles.Read(folder), problems);
+        if (problems.Count > 0) throw new PipelineValidationException(problems);
+        if (pipelines.Count == 0) throw new PipelineValidationException([new(folder, 0, 0, "no pipeline definitions (*.yaml) found")]);
+        foreach (var pipeline in pipelines)
+        {
+            registry.Deploy(pipeline);
+            logger.LogInformation("Pipeline {Tag} version {Version} deployed from {Source}: {Annotators}",
+                pipeline.Tag, pipeline.VersionId, pipeline.Source, string.Join(", ", pipeline.Nodes.Select(n => n.AnnotatorId)));
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Herald.Pipelines;
+
+namespace Herald.Grains.Pipelines;
+
+/// <summary>
+/// The pipelines deployed on this silo: the current version of each tag, and every version ever deployed,
+/// so a document finishes on the version it started with after a redeploy.
+/// </summary>
+public sealed class PipelineRegistry
+{
+    private readonly ConcurrentDictionary<string, CompiledPipeline> _current = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Tag, string Version), CompiledPipeline> _versions = new();
+
+    public IReadOnlyCollection<CompiledPipeline> Current => _current.Values.OrderBy(p => p.Tag, StringComparer.Ordinal).ToArray();
+
+    public CompiledPipeline? Find(string tag) => _current.GetValueOrDefault(tag);
+
+    public CompiledPipeline? Find(string tag, string versionId) => _versions.GetValueOrDefault((tag, versionId));
+
+    public CompiledPipeline Get(string tag) => Find(tag) ?? throw new UnknownPipelineException(tag, _current.Keys);
+
+    public void Deploy(CompiledPipeline pipeline)
+    {
+        _versions[(pipeline.Tag, pipeline.VersionId)] = pipeline;
+        _current[pipeline.Tag] = pipeline;
+    }
+}
+
+[GenerateSerializer, Alias("herald.unknown-pipeline")]
+public sealed class UnknownPipelineException : Exception
+{
+    public UnknownPipelineException(string tag, IEnumerable<string> deployed)
+        : base($"no pipeline '{tag}' is deployed (deployed: {string.Join(", ", deployed.Order(StringComparer.Ordinal))})")
+    {
+    }
+}

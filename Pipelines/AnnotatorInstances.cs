@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Herald.Annotators;
+
+namespace Herald.Pipelines;
+
+/// <summary>
+/// The implementation instances of a silo, one per annotator version (name@version) across all pipelines,
+/// so a model loaded for prod is shared with a backfill that runs the same version. A version is immutable:
+/// redefining name@version with another kind or other options is refused.
+/// </summary>
+public sealed class AnnotatorInstances
+{
+    private readonly ConcurrentDictionary<string, (AnnotatorSpec Spec, IAnnotator Instance)> _byId = new(StringComparer.Ordinal);
+    private readonly Lock _createLock = new();
+
+    /// <summary>Returns the instance for the spec, creating it on first use; throws <see cref="AnnotatorConfigurationException"/>.</summary>
+    public IAnnotator GetOrCreate(AnnotatorSpec spec, AnnotatorKind kind)
+    {
+        var id = $"{spec.Name}@{spec.Version}";
+        if (!_byId.TryGetValue(id, out var existing))
+        {
+            // Building an instance may load a model: do it once, outside any hot path.
+            lock (_createLock)
+            {
+                if (!_byId.TryGetValue(id, out existing))
+                {
+                    existing = (spec, kind.Create(spec));
+                    _byId[id] = existing;
+                }
+            }
+        }
+        if (existing.Spec.Kind != spec.Kind || !JsonNode.DeepEquals(existing.Spec.Options, spec.Options))
+            throw new AnnotatorConfigurationException(
+                $"{id} is already deployed with a different kind or options; an annotator version is immutable, so publish a new version");
+        return existing.Instance;
+    }
+
+    /// <summary>The instance for name@version; throws when no deployed pipeline declares it.</summary>
+    public IAnnotator Get(string annotatorId) =>
+        _byId.TryGetValue(annotatorId, out var entry)
+            ? entry.Instance
+            : throw new InvalidOperationException($"annotator {annotatorId} is not deployed on this silo");
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using Herald.Annotators;
+using Herald.Pipelines.Yaml;
+using Semver;
+
+namespace Herald.Pipelines;
+
+/// <summary>
+/// Turns pipeline YAML into <see cref="CompiledPipeline"/>s, or into the complete list of problems:
+/// syntax, unknown kinds and option keys, duplicate names, missing or unsatisfiable dependencies,
+/// cycles, <c>when</c> expressions that read undeclared dependencies, and annotators their kind cannot build.
+/// </summary>
+public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstances instances)
+{
+    /// <summary>Compiles one definition; <paramref name="problems"/> receives everything wrong with it.</summary>
+    public CompiledPipeline? Compile(string yaml, string source, string baseDirectory, List<PipelineProblem> problems)
+    {
+        var before = problems.Count;
+        var declaration = PipelineYamlReader.Read(yaml, source, baseDirectory, problems);
+        if (declaration is null) return null;
+
+        var byName = new Dictionary<string, AnnotatorDeclaration>(StringComparer.Ordinal);
+        foreach (var annotator in declaration.Annotators)
+        {
+            if (!byName.TryAdd(annotator.Name, annotator))
+            {
+                var first = byName[annotator.Name].Location;
+                problems.Add(annotator.Location.Problem($"duplicate annotator name '{annotator.Name}' (first declared at line {first.Line})"));
+            }
+        }
+
+        var resolved = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var annotator in byName.Values)
+        {
+            CheckKindAndOptions(annotator, problems);
+            resolved[annotator.Name] = ResolveDependencies(annotator, byName, problems);
+            CheckWhen(annotator, problems);
+        }
+        foreach (var cycle in DependencyCycles.Find(byName.Keys, name => resolved[name]))
+            problems.Add(byName[cycle[0]].Location.Problem($"dependency cycle: {string.Join(" -> ", cycle)} -> {cycle[0]}"));
+
+        if (problems.Count > before) return null;
+        return Build(declaration, resolved, problems);
+    }
+
+    /// <summary>Compiles a set of definitions that deploy together, adding the checks between them (one tag, one file).</summary>
+    public IReadOnlyList<CompiledPipeline> CompileAll(IEnumerable<(string Yaml, string Source, string BaseDirectory)> files, List<PipelineProblem> problems)
+    {
+        var compiled = new List<CompiledPipeline>();
+        foreach (var (yaml, source, baseDirectory) in files)
+        {
+            if (Compile(yaml, source, baseDirectory, problems) is not { } pipeline) continue;
+            if (compiled.FirstOrDefault(p => p.Tag == pipeline.Tag) is { } twin)
+                problems.Add(new(source, 1, 1, $"pipeline tag '{pipeline.Tag}' is already defined in {twin.Source}"));
+            else
+                compiled.Add(pipeline);
+        }
+        return compiled;
+    }
+
+    private void CheckKindAndOptions(AnnotatorDeclaration annotator, List<PipelineProblem> problems)
+    {
+        if (!kinds.TryGet(annotator.Kind, out var kind))
+        {
+            var known = string.Join(", ", kinds.Kinds.Select(k => k.Name));
+            problems.Add(annotator.Location.Problem($"annotator '{annotator.Name}': unknown kind '{annotator.Kind}' (known kinds: {known})"));
+            return;
+        }
+        foreach (var key in annotator.Options.Select(o => o.Key).Where(k => !kind.OptionKeys.Contains(k)))
+        {
+            var expected = kind.OptionKeys.Count == 0 ? "it takes no options" : "expected one of: " + string.Join(", ", kind.OptionKeys);
+            problems.Add(annotator.OptionsLocation.Problem($"annotator '{annotator.Name}': unknown option '{key}' for kind '{kind.Name}' ({expected})"));
+        }
+    }
+
+    private static List<string> ResolveDependencies(AnnotatorDeclaration annotator, Dictionary<string, AnnotatorDeclaration> byName, List<PipelineProblem> problems)
+    {
+        var resolved = new List<string>();
+        foreach (var dependency in annotator.Requires)
+        {
+            if (dependency.Name == annotator.Name)
+            {
+                problems.Add(dependency.Location.Problem($"annotator '{annotator.Name}' requires itself"));
+                continue;
+            }
+            // Names are unique within a pipeline, so the candidates are the versions present under that name.
+            var candidates = byName.Values.Where(a => a.Name == dependency.Name).ToList();
+            if (candidates.Count == 0)
+            {
+                problems.Add(dependency.Location.Problem($"annotator '{annotator.Name}' requires '{dependency.Name}', which is not in this pipeline"));
+                continue;
+            }
+            var best = candidates.Where(c => dependency.Range.Contains(c.Version)).MaxBy(c => c.Version, SemVersion.PrecedenceComparer);
+            if (best is null)
+            {
+                var present = string.Join(", ", candidates.Select(c => c.Version));
+                problems.Add(dependency.Location.Problem($"annotator '{annotator.Name}' requires {dependency}, but the pipeline has {dependency.Name} {present}"));
+                continue;
+            }
+            if (!resolved.Contains(best.Name)) resolved.Add(best.Name);
+        }
+        return resolved;
+    }
+
+    private static void CheckWhen(AnnotatorDeclaration annotator, List<PipelineProblem> problems)
+    {
+        if (annotator.When is null) return;
+        foreach (var reference in annotator.When.References.Where(r => annotator.Requires.All(d => d.Name != r)))
+            problems.Add(annotator.Location.Problem(
+                $"annotator '{annotator.Name}': 'when' reads '{reference}', which is not in its 'requires'"));
+    }
+
+    private CompiledPipeline? Build(PipelineDeclaration declaration, Dictionary<string, List<string>> resolved, List<PipelineProblem> problems)
+    {
+        var order = DependencyCycles.TopologicalOrder(declaration.Annotators.Select(a => a.Name), name => resolved[name]);
+        var index = order.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
+        var nodes = new List<PipelineNode>();
+        foreach (var name in order)
+        {
+            var declared = declaration.Annotators.First(a => a.Name == name);
+            var spec = new AnnotatorSpec(declared.Name, declared.Version.ToString(), declared.Kind, declared.Options, declaration.BaseDirectory);
+            try
+            {
+                kinds.TryGet(declared.Kind, out var kind);
+                instances.GetOrCreate(spec, kind);
+            }
+            catch (AnnotatorConfigurationException e)
+            {
+                problems.Add(declared.OptionsLocation.Problem($"annotator '{declared.Name}' ({declared.Kind}): {e.Message}"));
+                continue;
+            }
+            var dependencies = resolved[name].Select(d => index[d]).ToArray();
+            nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries));
+        }
+        if (nodes.Count != order.Count) return null;
+        foreach (var node in nodes)
+            node.Dependants = nodes.Where(n => n.Dependencies.Contains(node.Index)).Select(n => n.Index).ToArray();
+        return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text), declaration.Description, declaration.Source, declaration.Text, nodes);
+    }
+
+    private static string VersionIdOf(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n"))))[..12];
+}

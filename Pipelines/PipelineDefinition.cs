@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Herald.Pipelines.Conditions;
+using Semver;
+
+namespace Herald.Pipelines;
+
+/// <summary>Where something was written: the file and 1-based line and column.</summary>
+public readonly record struct SourceLocation(string Source, int Line, int Column)
+{
+    public PipelineProblem Problem(string message) => new(Source, Line, Column, message);
+}
+
+/// <summary>A dependency as declared: <c>embedding@^1.0</c> (a bare name means any version).</summary>
+public sealed record DependencyDeclaration(string Name, string RangeText, SemVersionRange Range, SourceLocation Location)
+{
+    public override string ToString() => $"{Name}@{RangeText}";
+}
+
+/// <summary>One annotator of a pipeline, as declared in YAML (before dependency resolution).</summary>
+public sealed record AnnotatorDeclaration(
+    string Name,
+    SemVersion Version,
+    string Kind,
+    IReadOnlyList<DependencyDeclaration> Requires,
+    Condition? When,
+    TimeSpan Timeout,
+    int Retries,
+    JsonObject Options,
+    SourceLocation Location,
+    SourceLocation OptionsLocation)
+{
+    public string Id => $"{Name}@{Version}";
+}
+
+/// <summary>A pipeline as declared: a tag and its annotators.</summary>
+public sealed record PipelineDeclaration(string Tag, string? Description, IReadOnlyList<AnnotatorDeclaration> Annotators, string Source, string BaseDirectory, string Text);

@@ -1,0 +1,48 @@
+using Herald.Cli;
+using Spectre.Console;
+
+namespace Herald.Tests.Cli;
+
+public sealed class PipelinesValidateTests
+{
+    private static async Task<(int ExitCode, string Output)> Herald(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 400;
+        var exitCode = await HeraldCommand.Create(console).Parse(args).InvokeAsync();
+        return (exitCode, output.ToString());
+    }
+
+    [Fact]
+    public async Task A_valid_folder_passes_with_exit_code_zero()
+    {
+        var (exitCode, output) = await Herald("pipelines", "validate", Path.Combine(AppContext.BaseDirectory, "pipelines"));
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"ok +\S+news\.yaml: pipeline 'news' version [0-9a-f]{12}, 4 annotators", output);
+    }
+
+    [Fact]
+    public async Task Every_problem_in_every_file_is_printed_and_the_exit_code_is_one()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        var cyclic = Path.Combine(folder, "cyclic.yaml");
+        var broken = Path.Combine(folder, "broken.yaml");
+        await File.WriteAllTextAsync(cyclic, "pipeline: cyclic\nannotators:\n  - { name: a, version: 1.0.0, kind: money, requires: [b] }\n  - { name: b, version: 1.0.0, kind: money, requires: [a] }\n");
+        await File.WriteAllTextAsync(broken, "pipeline: broken\nannotators:\n  - { name: a, version: 1.0.0, kind: nope }\n");
+
+        var (exitCode, output) = await Herald("pipelines", "validate", cyclic, broken, Path.Combine(folder, "missing.yaml"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"error {cyclic}:3:5: dependency cycle: a -> b -> a", output);
+        Assert.Contains($"error {broken}:3:5: annotator 'a': unknown kind 'nope'", output);
+        Assert.Contains($"error {Path.Combine(folder, "missing.yaml")}: no such file or folder", output);
+        Assert.Contains("3 problem(s) found", output);
+    }
+}

@@ -15,10 +15,9 @@ public sealed class AnnotatorGrain(AnnotatorInstances instances) : Grain, IAnnot
 {
     private IAnnotator? _annotator;
 
-    public async Task<AnnotationOutput> AnnotateAsync(DocumentInput document, AnnotationRecord[] dependencies, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<AnnotationOutput> AnnotateAsync(DocumentInput document, AnnotationRecord[] dependencies, TimeSpan timeout)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var deadline = new CancellationTokenSource(timeout);
         _annotator ??= instances.Get(this.GetPrimaryKeyString());
         var results = new Dictionary<string, DependencyResult>(dependencies.Length, StringComparer.Ordinal);
         foreach (var dependency in dependencies)

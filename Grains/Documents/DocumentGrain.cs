@@ -1,5 +1,6 @@
 using Herald.Grains.Documents;
 using Herald.Grains.Pipelines;
+using Herald.Grains.Annotators;
 using Herald.Grains.Hosting;
 using Orleans.Placement;
 
@@ -15,6 +16,7 @@ namespace Herald.Grains.Documents;
 [HashBasedPlacement]
 public sealed class DocumentGrain(
     PipelineRegistry pipelines,
+    AnnotatorGrainReferences annotators,
     TimeProvider time,
     [PersistentState("document", HeraldStorage.Documents)] IPersistentState<DocumentSnapshot> completed) : Grain, IDocumentGrain
 {
@@ -33,7 +35,7 @@ public sealed class DocumentGrain(
         if (document.Id != id)
             throw new ArgumentException($"document id '{document.Id}' does not match grain key '{this.GetPrimaryKeyString()}'");
 
-        _run = new DocumentRun(pipelines.Get(tag), document, GrainFactory, time);
+        _run = new DocumentRun(pipelines.Get(tag), document, annotators, time);
         var snapshot = await _run.RunAsync();
         completed.State = snapshot;
         await completed.WriteStateAsync();

@@ -1,16 +1,17 @@
 using System.Text.Json;
+using Herald.Grains.Annotators;
 using Herald.Pipelines;
 
 namespace Herald.Grains.Documents;
 
 /// <summary>
 /// Executes one document through one compiled pipeline: starts every annotator whose dependencies are
-/// finished, all at once, records each result as it arrives and re-evaluates. A dependency that failed or
-/// was skipped, or a false <c>when</c>, skips the annotator (and so everything below it). Every call has a
-/// timeout, and failures are retried with exponential backoff, so a run always ends.
-/// Runs on the document grain's scheduler: no locking needed.
+/// finished, all at once, records each result as it arrives and starts what became ready. A dependency that
+/// failed or was skipped, or a false <c>when</c>, skips the annotator (and so everything below it). Every call
+/// has a timeout, and failures are retried with exponential backoff, so a run always ends.
+/// All continuations run on the document grain's single-threaded scheduler: no locking needed.
 /// </summary>
-internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, IGrainFactory grains, TimeProvider time)
+internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, AnnotatorGrainReferences annotators, TimeProvider time)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -19,21 +20,15 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private readonly bool[] _started = new bool[pipeline.Nodes.Count];
     private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
+    private readonly TaskCompletionSource _completed = new();
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private DateTimeOffset? _completedAt;
+    private int _running;
 
     public async Task<DocumentSnapshot> RunAsync()
     {
-        var running = new List<Task<(int Node, AnnotationRecord Record)>>();
-        StartReady(running);
-        while (running.Count > 0)
-        {
-            var next = await Task.WhenAny(running);
-            running.Remove(next);
-            var (node, record) = await next;
-            Record(node, record);
-            StartReady(running);
-        }
+        StartReady();
+        await _completed.Task;
         _completedAt = time.GetUtcNow();
         return Snapshot();
     }
@@ -49,17 +44,31 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
         _completedAt);
 
     /// <summary>One pass in topological order settles every node whose dependencies are all finished.</summary>
-    private void StartReady(List<Task<(int, AnnotationRecord)>> running)
+    private void StartReady()
     {
         foreach (var node in pipeline.Nodes)
         {
             if (_started[node.Index] || !node.Dependencies.All(d => _records[d] is not null)) continue;
             _started[node.Index] = true;
             if (SkipReason(node) is { } reason)
+            {
                 Record(node.Index, new AnnotationRecord(node.Name, node.Version, AnnotationStatus.Skipped, null, reason, 0, 0, time.GetUtcNow()));
+            }
             else
-                running.Add(RunAsync(node));
+            {
+                _running++;
+                _ = RunAndRecordAsync(node);
+            }
         }
+        if (_running == 0) _completed.TrySetResult();
+    }
+
+    private async Task RunAndRecordAsync(PipelineNode node)
+    {
+        var record = await RunAsync(node);
+        _running--;
+        Record(node.Index, record);
+        StartReady();
     }
 
     private string? SkipReason(PipelineNode node)
@@ -81,24 +90,23 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
         return _values[node.Index] ??= JsonDocument.Parse(output.ValueJson).RootElement.Clone();
     }
 
-    private async Task<(int, AnnotationRecord)> RunAsync(PipelineNode node)
+    /// <summary>Calls the annotator until it succeeds or its retries are spent; never throws.</summary>
+    private async Task<AnnotationRecord> RunAsync(PipelineNode node)
     {
-        var annotator = grains.GetGrain<IAnnotatorGrain>(node.AnnotatorId);
-        var dependencies = node.Dependencies.Select(d => _records[d]!).ToArray();
+        var annotator = annotators.Get(node.AnnotatorId);
+        var dependencies = Array.ConvertAll(node.Dependencies, d => _records[d]!);
         var started = time.GetTimestamp();
-        string error = "";
         for (var attempt = 1; ; attempt++)
         {
-            using var timeout = new CancellationTokenSource(node.Timeout, time);
-            var attemptStarted = time.GetTimestamp();
+            string error;
             try
             {
-                var output = await annotator.AnnotateAsync(document, dependencies, node.Timeout, timeout.Token).WaitAsync(timeout.Token);
-                return (node.Index, Finish(node, AnnotationStatus.Done, output, null, started, attempt));
+                var output = await annotator.AnnotateAsync(document, dependencies, node.Timeout).WaitAsync(node.Timeout, time);
+                return Finish(node, AnnotationStatus.Done, output, null, started, attempt);
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested || time.GetElapsedTime(attemptStarted) >= node.Timeout)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                // Either side's deadline may fire first: the caller's, or the annotator grain's own.
+                // Either deadline may fire first: the one awaited here, or the annotator grain's own.
                 error = $"timed out after {Durations.Format(node.Timeout)}";
             }
             catch (Exception e)
@@ -106,7 +114,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
                 error = $"{e.GetType().Name}: {e.Message}";
             }
             if (attempt > node.Retries)
-                return (node.Index, Finish(node, AnnotationStatus.Failed, null, error, started, attempt));
+                return Finish(node, AnnotationStatus.Failed, null, error, started, attempt);
             await Task.Delay(Backoff(attempt), time);
         }
     }

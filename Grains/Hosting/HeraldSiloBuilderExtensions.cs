@@ -1,9 +1,11 @@
 using Herald.Annotators;
+using Herald.Grains.Annotators;
 using Herald.Grains.Pipelines;
 using Herald.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Herald.Grains.Storage;
@@ -12,6 +14,8 @@ namespace Herald.Grains.Hosting;
 
 public static class HeraldSiloBuilderExtensions
 {
+    private const int DirectoryCacheSize = 10_000;
+
     /// <summary>
     /// Adds Herald's engine to a silo: the built-in annotator kinds, the pipeline registry loaded from
     /// <see cref="HeraldOptions.PipelinesPath"/> at start-up, and the document storage (bounded, in this silo's
@@ -29,7 +33,12 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton<AnnotatorInstances>();
         services.TryAddSingleton<PipelineCompiler>();
         services.TryAddSingleton<PipelineRegistry>();
+        services.TryAddSingleton<AnnotatorGrainReferences>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PipelineFolderLoader>();
+
+        // Each document grain is addressed for one run only, so caching grain locations (1M entries by default)
+        // buys nothing and holds about 300 bytes per document ever seen. Later Configure calls may raise it.
+        services.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
 
         if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, HeraldStorage.Documents)))
         {

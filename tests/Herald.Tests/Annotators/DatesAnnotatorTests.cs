@@ -41,13 +41,10 @@ public sealed class DatesAnnotatorTests
         var annotation = await Create(DatesAnnotator.Kind).AnnotateAsync(Input(text, extraFields: Published(PublishedAt)), CancellationToken.None);
 
         var date = Assert.Single(Dates(annotation));
-        Assert.Equal(expectedText, (string)date["text"]!);
         Assert.Equal(expectedDate, (string?)date["date"]);
         Assert.Equal(expectedPrecision, (string)date["precision"]!);
         Assert.Equal(expectedRelative, (bool)date["relative"]!);
-        var (start, end) = ((int)date["start"]!, (int)date["end"]!);
-        Assert.Equal(text.IndexOf(expectedText, StringComparison.Ordinal), start);
-        Assert.Equal(expectedText, text.Substring(start, end - start));
+        AssertLocated(date, text, expectedText);
     }
 
     [Theory]

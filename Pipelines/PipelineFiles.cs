@@ -23,6 +23,10 @@ public static class PipelineFiles
         }
     }
 
+    /// <summary>The tags the definitions under <paramref name="path"/> declare, read without validating or building anything.</summary>
+    public static IReadOnlyList<string> Tags(string path) =>
+        Read(path).Select(f => Yaml.PipelineYamlReader.Read(f.Yaml, f.Source, f.BaseDirectory, [])?.Tag).OfType<string>().Distinct().ToList();
+
     private static (string, string, string) Load(string file) =>
         (File.ReadAllText(file), file, Path.GetDirectoryName(Path.GetFullPath(file))!);
 }

@@ -1,24 +1,34 @@
-using Herald.Grains.Documents;
-using Herald.Grains.Pipelines;
 using Herald.Grains.Annotators;
 using Herald.Grains.Hosting;
+using Herald.Grains.Ingestion;
+using Herald.Grains.Pipelines;
+using Herald.Grains.Publishing;
+using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace Herald.Grains.Documents;
 
 /// <summary>
-/// One document in one pipeline. It runs the DAG (<see cref="DocumentRun"/>), keeps the finished state in
-/// grain storage so a resubmission never reruns annotators, and deactivates once complete so memory stays
-/// bounded by the documents in flight.
+/// One document in one pipeline. It runs the DAG (<see cref="DocumentRun"/>), publishes every record to the
+/// central topic, keeps the finished state in grain storage so a resubmission never reruns annotators, and
+/// deactivates once complete so memory stays bounded by the documents in flight. Documents arrive either by
+/// a direct call or from the input topic through an implicit stream subscription; the latter are checkpointed
+/// only after their results are durable.
 /// </summary>
 // Hash placement sends every activation of a document to the same silo while membership is stable, so a
 // silo-local store still answers resubmissions.
 [HashBasedPlacement]
+[ImplicitStreamSubscription(DocumentStreams.Namespace)]
 public sealed class DocumentGrain(
     PipelineRegistry pipelines,
     AnnotatorGrainReferences annotators,
+    IAnnotationSink sink,
     TimeProvider time,
-    [PersistentState("document", HeraldStorage.Documents)] IPersistentState<DocumentSnapshot> completed) : Grain, IDocumentGrain
+    ILogger<DocumentGrain> logger,
+    [PersistentState("document", HeraldStorage.Documents)] IPersistentState<DocumentSnapshot> completed)
+    : Grain, IDocumentGrain, IStreamSubscriptionObserver, IAsyncObserver<DocumentEvent>
 {
     private DocumentRun? _run;
 
@@ -35,8 +45,9 @@ public sealed class DocumentGrain(
         if (document.Id != id)
             throw new ArgumentException($"document id '{document.Id}' does not match grain key '{this.GetPrimaryKeyString()}'");
 
-        _run = new DocumentRun(pipelines.Get(tag), document, annotators, time);
+        _run = new DocumentRun(pipelines.Get(tag), document, annotators, sink, time);
         var snapshot = await _run.RunAsync();
+        // Stored only once published: a stored state means its records are durable, so a redelivery skips both.
         completed.State = snapshot;
         await completed.WriteStateAsync();
         _run = null;
@@ -46,4 +57,21 @@ public sealed class DocumentGrain(
 
     public Task<DocumentSnapshot?> GetAsync() =>
         Task.FromResult(_run?.Snapshot() ?? (completed.RecordExists ? completed.State : null));
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<DocumentEvent>().ResumeAsync(this);
+
+    public async Task OnNextAsync(DocumentEvent item, StreamSequenceToken? token = null)
+    {
+        await ProcessAsync(item.Document);
+        await GrainFactory.GetGrain<IInputCheckpointGrain>(item.Source.CheckpointKey).CompletedAsync(item.Source.Offset);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        logger.LogWarning(ex, "Input stream error for document {Key}", this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Grains.Annotators;
+using Herald.Grains.Publishing;
 using Herald.Pipelines;
 
 namespace Herald.Grains.Documents;
@@ -8,10 +9,11 @@ namespace Herald.Grains.Documents;
 /// Executes one document through one compiled pipeline: starts every annotator whose dependencies are
 /// finished, all at once, records each result as it arrives and starts what became ready. A dependency that
 /// failed or was skipped, or a false <c>when</c>, skips the annotator (and so everything below it). Every call
-/// has a timeout, and failures are retried with exponential backoff, so a run always ends.
+/// has a timeout, and failures are retried with exponential backoff, so a run always ends. Each record is
+/// published to the sink as it happens; the run returns only once everything it published is durable.
 /// All continuations run on the document grain's single-threaded scheduler: no locking needed.
 /// </summary>
-internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, AnnotatorGrainReferences annotators, TimeProvider time)
+internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, AnnotatorGrainReferences annotators, IAnnotationSink sink, TimeProvider time)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -21,6 +23,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
     private readonly TaskCompletionSource _completed = new();
+    private readonly List<Task> _publishing = [];
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private DateTimeOffset? _completedAt;
     private int _running;
@@ -30,7 +33,10 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
         StartReady();
         await _completed.Task;
         _completedAt = time.GetUtcNow();
-        return Snapshot();
+        var snapshot = Snapshot();
+        await sink.CompletedAsync(snapshot);
+        await Task.WhenAll(_publishing);
+        return snapshot;
     }
 
     public DocumentSnapshot Snapshot() => new(
@@ -133,5 +139,6 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     {
         _records[node] = record;
         _finished.Add(record);
+        if (sink.PublishesEachAnnotation) _publishing.Add(sink.AnnotatedAsync(Snapshot()));
     }
 }

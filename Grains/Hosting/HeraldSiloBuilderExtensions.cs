@@ -1,6 +1,7 @@
 using Herald.Annotators;
 using Herald.Grains.Annotators;
 using Herald.Grains.Pipelines;
+using Herald.Grains.Publishing;
 using Herald.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +35,7 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton<PipelineCompiler>();
         services.TryAddSingleton<PipelineRegistry>();
         services.TryAddSingleton<AnnotatorGrainReferences>();
+        services.TryAddSingleton<IAnnotationSink, NoAnnotationSink>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PipelineFolderLoader>();
 
         // Each document grain is addressed for one run only, so caching grain locations (1M entries by default)

@@ -23,8 +23,6 @@ internal sealed class PipelineFolderLoader(
     private Task LoadAsync()
     {
         var folder = options.Value.PipelinesPath;
-        // A relative path that is not under the working directory may be beside the binary (a published silo).
-        if (!Path.Exists(folder) && !Path.IsPathRooted(folder)) folder = Path.Combine(AppContext.BaseDirectory, folder);
         var problems = new List<PipelineProblem>();
         var pipelines = compiler.CompileAll(PipelineFiles.Read(folder), problems);
         if (problems.Count > 0) throw new PipelineValidationException(problems);

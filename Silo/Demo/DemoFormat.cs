@@ -1,47 +1,45 @@
 using System.Text;
 using System.Text.Json;
-using Herald.Grains.Documents;
 
 namespace Herald.Silo.Demo;
 
-/// <summary>Human-readable lines for the demo: one per document, and a closing summary.</summary>
+/// <summary>Human-readable lines for the demo, read from central-topic records: one per document, and a closing summary.</summary>
 internal static class DemoFormat
 {
-    public static string Line(DocumentSnapshot snapshot)
+    public static string Line(JsonElement record)
     {
-        var line = new StringBuilder($"{snapshot.Id,-8}");
-        foreach (var annotation in snapshot.Annotations)
+        var line = new StringBuilder($"{record.GetProperty("id").GetString(),-8}");
+        foreach (var annotation in record.GetProperty("annotations").EnumerateObject())
         {
             line.Append("  ").Append(annotation.Name).Append('=');
-            line.Append(annotation.Status switch
+            line.Append(annotation.Value.GetProperty("status").GetString() switch
             {
-                AnnotationStatus.Done => Describe(annotation.Output!.ValueJson),
-                AnnotationStatus.Skipped => "skipped",
-                _ => $"FAILED({annotation.Detail})",
+                "done" => Describe(annotation.Value.GetProperty("value")),
+                "skipped" => "skipped",
+                _ => $"FAILED({annotation.Value.GetProperty("error").GetString()})",
             });
         }
         return line.ToString();
     }
 
-    public static string Summary(IReadOnlyList<DocumentSnapshot> results, TimeSpan elapsed)
+    public static string Summary(IReadOnlyList<JsonElement> records, int expected, int rejected, TimeSpan elapsed)
     {
-        var signals = results
-            .Select(r => r.Annotation("signal"))
-            .Where(a => a?.Status == AnnotationStatus.Done)
-            .Select(a => JsonDocument.Parse(a!.Output!.ValueJson).RootElement.GetProperty("type").GetString() ?? "unknown")
+        var signals = records
+            .Select(r => r.GetProperty("annotations").TryGetProperty("signal", out var s) && s.GetProperty("status").GetString() == "done"
+                ? s.GetProperty("value").GetProperty("type").GetString() ?? "unknown" : null)
+            .OfType<string>()
             .GroupBy(t => t)
             .OrderByDescending(g => g.Count())
             .Select(g => $"{g.Key}: {g.Count()}");
-        var failed = results.Sum(r => r.Annotations.Count(a => a.Status == AnnotationStatus.Failed));
-        return $"{results.Count} documents in {elapsed.TotalSeconds:0.00} s ({results.Count / elapsed.TotalSeconds:0} documents/s). "
-             + $"Signals: {string.Join(", ", signals)}. Failed annotations: {failed}.";
+        var failed = records.Sum(r => r.GetProperty("annotations").EnumerateObject().Count(a => a.Value.GetProperty("status").GetString() == "failed"));
+        return $"{records.Count}/{expected} documents complete in {elapsed.TotalSeconds:0.00} s ({records.Count / elapsed.TotalSeconds:0} documents/s); "
+             + $"{rejected} rejected line(s) sent to the dead-letter topic. Signals: {string.Join(", ", signals)}. Failed annotations: {failed}.";
     }
 
-    /// <summary>A short rendering of an annotation value: a label, a count of items, or the raw JSON.</summary>
-    private static string Describe(string valueJson)
+    /// <summary>A short rendering of an annotation value: the signal, a label, the items found, or the raw JSON.</summary>
+    private static string Describe(JsonElement value)
     {
-        var value = JsonDocument.Parse(valueJson).RootElement;
-        if (value.ValueKind != JsonValueKind.Object) return valueJson;
+        if (value.ValueKind != JsonValueKind.Object) return value.GetRawText();
         if (value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
         {
             var amount = value.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Object
@@ -56,6 +54,6 @@ internal static class DemoFormat
             if (property.Value.ValueKind == JsonValueKind.Array)
                 return string.Join("|", property.Value.EnumerateArray().Select(i => i.TryGetProperty("text", out var t) ? t.GetString() : i.ToString()));
         }
-        return valueJson;
+        return value.GetRawText();
     }
 }

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
-using Herald.Grains;
+using Confluent.Kafka;
 using Herald.Grains.Documents;
+using Herald.Kafka.Hosting;
+using Herald.Kafka.Publishing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,18 +13,23 @@ namespace Herald.Silo.Demo;
 public sealed record DemoOptions(string File, string Pipeline);
 
 /// <summary>
-/// Feeds a JSONL file straight to document grains (no Kafka), prints each document's annotations as it
-/// completes and a summary of the signals found, then stops the silo. Bad lines are reported, not fatal.
+/// The main job on embedded defaults, end to end through Kafka: produces a JSONL file into the input topic
+/// (lines that are not documents too: they land in the dead-letter topic), then reads the central topic as
+/// any downstream consumer would, printing each document's results as its `complete` record arrives, progress,
+/// and a summary of the signals found. Stops the silo when every document has completed.
 /// </summary>
-internal sealed class DemoRunner(DemoOptions options, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<DemoRunner> logger)
+internal sealed class DemoRunner(DemoOptions options, KafkaConnection kafka, IHostApplicationLifetime lifetime, ILogger<DemoRunner> logger)
     : BackgroundService
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await WaitForStartAsync(stoppingToken);
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(started.SetResult)) await started.Task.WaitAsync(stoppingToken);
         try
         {
-            await RunAsync(stoppingToken);
+            await Task.Run(() => Run(stoppingToken), stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -31,46 +39,77 @@ internal sealed class DemoRunner(DemoOptions options, IGrainFactory grains, IHos
         lifetime.StopApplication();
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private void Run(CancellationToken cancellationToken)
     {
-        var documents = new List<DocumentInput>();
-        var lineNumber = 0;
-        foreach (var line in await File.ReadAllLinesAsync(options.File, cancellationToken))
+        var lines = File.ReadAllLines(options.File).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        var expected = new HashSet<string>();
+        foreach (var line in lines)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
             try
             {
-                documents.Add(DocumentParser.Parse(line));
+                expected.Add(DocumentParser.Parse(line).Id);
             }
-            catch (InvalidDocumentException e)
+            catch (InvalidDocumentException)
             {
-                Console.WriteLine($"{options.File}:{lineNumber}: skipped: {e.Message}");
+                // Produced anyway: Herald dead-letters it with the reason.
             }
         }
-        Console.WriteLine($"Running {documents.Count} documents from {options.File} through pipeline '{options.Pipeline}'...");
+
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]>(kafka.Configure(new ConsumerConfig { GroupId = $"herald-demo-{Guid.NewGuid():n}" })).Build();
+        // Start reading the central topic where it ends now: only this run's records count.
+        var partitions = consumer.GetMetadataPartitions(kafka.Options.AnnotationsTopic);
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High)));
 
         var clock = Stopwatch.StartNew();
-        var results = new List<DocumentSnapshot>();
-        await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (document, _) =>
+        Produce(lines);
+        Console.WriteLine($"Produced {lines.Count} messages from {options.File} to '{kafka.Options.InputTopic}' on {kafka.BootstrapServers}; " +
+                          $"reading '{kafka.Options.AnnotationsTopic}' for pipeline '{options.Pipeline}'...");
+
+        var results = new List<JsonElement>();
+        var seen = new HashSet<string>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (seen.Count < expected.Count && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
         {
-            var grain = grains.GetGrain<IDocumentGrain>(DocumentKey.Format(options.Pipeline, document.Id));
-            var snapshot = await grain.ProcessAsync(document);
-            lock (results)
-            {
-                results.Add(snapshot);
-                Console.WriteLine(DemoFormat.Line(snapshot));
-            }
-        });
-        clock.Stop();
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } record) continue;
+            if (Header(record, RecordHeaders.Event) != "complete" || Header(record, RecordHeaders.Pipeline) != options.Pipeline) continue;
+            var document = JsonDocument.Parse(record.Message.Value).RootElement.Clone();
+            if (!seen.Add(document.GetProperty("id").GetString()!)) continue; // at-least-once: a repeat is possible
+            results.Add(document);
+            Console.WriteLine(DemoFormat.Line(document));
+            if (seen.Count % 50 == 0) Console.WriteLine($"  progress: {seen.Count}/{expected.Count} documents complete");
+        }
         Console.WriteLine();
-        Console.WriteLine(DemoFormat.Summary(results, clock.Elapsed));
+        Console.WriteLine(DemoFormat.Summary(results, expected.Count, lines.Count - expected.Count, clock.Elapsed));
+        if (seen.Count < expected.Count) Environment.ExitCode = 1;
     }
 
-    private Task WaitForStartAsync(CancellationToken cancellationToken)
+    private void Produce(List<string> lines)
     {
-        var started = new TaskCompletionSource();
-        lifetime.ApplicationStarted.Register(started.SetResult);
-        return started.Task.WaitAsync(cancellationToken);
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(kafka.Configure(new ProducerConfig { EnableIdempotence = true, LingerMs = 5 })).Build();
+        foreach (var line in lines)
+        {
+            string? id = null;
+            try
+            {
+                id = DocumentParser.Parse(line).Id;
+            }
+            catch (InvalidDocumentException)
+            {
+            }
+            producer.Produce(kafka.Options.InputTopic, new Message<byte[]?, byte[]> { Key = id is null ? null : Encoding.UTF8.GetBytes(id), Value = Encoding.UTF8.GetBytes(line) });
+        }
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    private static string? Header(ConsumeResult<byte[]?, byte[]> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
+}
+
+internal static class ConsumerMetadata
+{
+    public static List<TopicPartition> GetMetadataPartitions(this IConsumer<byte[]?, byte[]> consumer, string topic)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
     }
 }

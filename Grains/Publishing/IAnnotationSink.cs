@@ -1,0 +1,27 @@
+using Herald.Grains.Documents;
+
+namespace Herald.Grains.Publishing;
+
+/// <summary>
+/// Where document records go as they progress (the central annotations topic). A document counts as done only
+/// once <see cref="CompletedAsync"/> has returned: everything it published is then durable.
+/// </summary>
+public interface IAnnotationSink
+{
+    /// <summary>Whether to publish a record for every annotation, or only at completion.</summary>
+    bool PublishesEachAnnotation { get; }
+
+    /// <summary>Starts publishing a record after an annotation; the task completes when it is durable.</summary>
+    Task AnnotatedAsync(DocumentSnapshot snapshot);
+
+    /// <summary>Publishes the final record; completes when it is durable.</summary>
+    Task CompletedAsync(DocumentSnapshot snapshot);
+}
+
+/// <summary>No central topic: for engines run without Kafka (tests, embedding).</summary>
+public sealed class NoAnnotationSink : IAnnotationSink
+{
+    public bool PublishesEachAnnotation => false;
+    public Task AnnotatedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
+    public Task CompletedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
+}

@@ -1,0 +1,87 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Herald.Kafka.Embedded;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ErrorCode = Confluent.Kafka.ErrorCode;
+
+namespace Herald.Kafka.Hosting;
+
+/// <summary>
+/// How this silo reaches Kafka: the configured cluster, or the embedded broker it starts when none is
+/// configured. Creates Herald's topics either way (the mock broker through librdkafka, a real one through
+/// the AdminClient); every other client uses the same code path for both.
+/// </summary>
+public sealed class KafkaConnection : IAsyncDisposable
+{
+    private readonly KafkaOptions _options;
+    private readonly EmbeddedKafkaBroker? _embedded;
+    private readonly Lazy<int> _inputPartitions;
+
+    public KafkaConnection(IOptions<KafkaOptions> options, ILogger<KafkaConnection> logger)
+    {
+        _options = options.Value;
+        if (string.IsNullOrWhiteSpace(_options.BootstrapServers))
+        {
+            _embedded = new EmbeddedKafkaBroker(_options.EmbeddedPort);
+            BootstrapServers = _embedded.BootstrapServers;
+            logger.LogWarning(
+                "No Herald:Kafka:BootstrapServers configured: started an EMBEDDED, IN-MEMORY Kafka broker on {Bootstrap}. " +
+                "It keeps only about 5 MiB per partition and loses everything when this process exits. Configure a real cluster for production.",
+                BootstrapServers);
+        }
+        else
+        {
+            BootstrapServers = _options.BootstrapServers;
+        }
+        _inputPartitions = new Lazy<int>(CreateTopicsAndCountPartitions);
+    }
+
+    public string BootstrapServers { get; }
+
+    public bool IsEmbedded => _embedded is not null;
+
+    public KafkaOptions Options => _options;
+
+    /// <summary>The input topic's partition count, after making sure Herald's topics exist.</summary>
+    public int InputPartitions => _inputPartitions.Value;
+
+    /// <summary>Settings every client shares: the bootstrap servers and the configured extras (security, ...).</summary>
+    public T Configure<T>(T config) where T : ClientConfig
+    {
+        config.BootstrapServers = BootstrapServers;
+        foreach (var (key, value) in _options.Client) config.Set(key, value);
+        return config;
+    }
+
+    private int CreateTopicsAndCountPartitions()
+    {
+        string[] topics = [_options.InputTopic, _options.AnnotationsTopic, _options.DeadLetterTopic];
+        if (_embedded is not null)
+        {
+            foreach (var topic in topics) _embedded.CreateTopic(topic, _options.Partitions);
+            return _options.Partitions;
+        }
+        using var admin = new AdminClientBuilder(Configure(new AdminClientConfig())).Build();
+        try
+        {
+            admin.CreateTopicsAsync(topics.Select(t => new TopicSpecification
+            {
+                Name = t,
+                NumPartitions = _options.Partitions,
+                ReplicationFactor = _options.ReplicationFactor,
+            })).GetAwaiter().GetResult();
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Topics that already exist keep their settings.
+        }
+        var metadata = admin.GetMetadata(_options.InputTopic, TimeSpan.FromSeconds(30));
+        return metadata.Topics.Single().Partitions.Count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_embedded is not null) await _embedded.DisposeAsync();
+    }
+}

@@ -1,0 +1,63 @@
+namespace Herald.Kafka.Hosting;
+
+/// <summary>What Herald publishes to the central topic: every annotation (the full history) or completions only.</summary>
+public enum EmissionMode
+{
+    All,
+    Complete,
+}
+
+/// <summary>Where a pipeline's consumer group starts when it has no committed offset yet.</summary>
+public enum StartPosition
+{
+    Earliest,
+    Latest,
+}
+
+/// <summary>One pipeline's consumption of the input topic.</summary>
+public sealed class PipelineConsumerOptions
+{
+    /// <summary>Defaults to <c>herald-{tag}</c>.</summary>
+    public string? ConsumerGroup { get; set; }
+
+    public StartPosition StartFrom { get; set; } = StartPosition.Earliest;
+}
+
+/// <summary>Configuration section <c>Herald:Kafka</c>.</summary>
+public sealed class KafkaOptions
+{
+    public const string Section = "Herald:Kafka";
+
+    /// <summary>A real cluster's bootstrap servers. Empty: start the embedded broker in this process.</summary>
+    public string? BootstrapServers { get; set; }
+
+    /// <summary>Loopback port of the embedded broker (0: any free port).</summary>
+    public int EmbeddedPort { get; set; } = 9092;
+
+    public string InputTopic { get; set; } = "herald.documents";
+    public string AnnotationsTopic { get; set; } = "herald.annotations";
+    public string DeadLetterTopic { get; set; } = "herald.deadletter";
+
+    /// <summary>Partitions of topics Herald creates; an existing input topic keeps its own count.</summary>
+    public int Partitions { get; set; } = 8;
+
+    public short ReplicationFactor { get; set; } = 1;
+
+    /// <summary>Input messages larger than this go to the dead-letter topic.</summary>
+    public int MaxMessageBytes { get; set; } = 1_000_000;
+
+    public EmissionMode Emit { get; set; } = EmissionMode.All;
+
+    /// <summary>
+    /// Extra librdkafka properties for every client (security.protocol, sasl.mechanism, sasl.username,
+    /// sasl.password, ssl.ca.location, ...). Put secrets in the environment (Herald__Kafka__Client__sasl.password).
+    /// </summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+
+    /// <summary>Per pipeline tag. Pipelines not listed consume with the defaults.</summary>
+    public Dictionary<string, PipelineConsumerOptions> Pipelines { get; set; } = [];
+
+    public PipelineConsumerOptions ConsumerFor(string tag) => Pipelines.GetValueOrDefault(tag) ?? new PipelineConsumerOptions();
+
+    public string ConsumerGroupFor(string tag) => ConsumerFor(tag).ConsumerGroup ?? $"herald-{tag}";
+}

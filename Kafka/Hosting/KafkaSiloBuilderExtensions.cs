@@ -1,0 +1,43 @@
+using Herald.Grains.Publishing;
+using Herald.Kafka.Publishing;
+using Herald.Kafka.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Streams;
+
+namespace Herald.Kafka.Hosting;
+
+public static class KafkaSiloBuilderExtensions
+{
+    /// <summary>
+    /// Connects the silo's pipelines to Kafka: one stream provider per pipeline tag reading the input topic
+    /// (each with its own consumer group and start position), and the central annotations topic as the
+    /// document sink. Configuration: <see cref="KafkaOptions.Section"/>.
+    /// </summary>
+    public static ISiloBuilder AddHeraldKafka(this ISiloBuilder silo, IEnumerable<string> pipelineTags)
+    {
+        var services = silo.Services;
+        services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section);
+        services.AddSingleton<KafkaConnection>();
+        services.AddSingleton<HeraldProducer>();
+        services.AddSingleton<IAnnotationSink, KafkaAnnotationSink>();
+
+        foreach (var tag in pipelineTags.Distinct())
+        {
+            silo.AddPersistentStreams(StreamProviderName(tag), (sp, name) => new KafkaQueueAdapterFactory(name, tag, sp), stream =>
+            {
+                stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+                stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+                {
+                    o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20);
+                    // Connecting a consumer (group coordinator, committed offset) can take seconds on a busy cluster.
+                    o.InitQueueTimeout = TimeSpan.FromSeconds(30);
+                    // A document's whole run is one delivery: allow for slow models with retries.
+                    o.MaxEventDeliveryTime = TimeSpan.FromMinutes(10);
+                }));
+            });
+        }
+        return silo;
+    }
+
+    public static string StreamProviderName(string pipelineTag) => $"kafka-{pipelineTag}";
+}

@@ -1,0 +1,30 @@
+using Confluent.Kafka;
+using Herald.Kafka.Hosting;
+
+namespace Herald.Kafka.Publishing;
+
+/// <summary>
+/// The silo's one Kafka producer, shared by everything that writes: idempotent (no duplicates or reordering
+/// from its own retries), acks from all in-sync replicas, and batched with a short linger.
+/// </summary>
+public sealed class HeraldProducer : IDisposable
+{
+    public HeraldProducer(KafkaConnection connection)
+    {
+        Producer = new ProducerBuilder<byte[]?, byte[]?>(connection.Configure(new ProducerConfig
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+            CompressionType = CompressionType.Lz4,
+        })).Build();
+    }
+
+    public IProducer<byte[]?, byte[]?> Producer { get; }
+
+    public void Dispose()
+    {
+        Producer.Flush(TimeSpan.FromSeconds(10));
+        Producer.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text;
+using Confluent.Kafka;
+using Herald.Grains.Documents;
+using Herald.Grains.Publishing;
+using Herald.Kafka.Hosting;
+
+namespace Herald.Kafka.Publishing;
+
+/// <summary>
+/// Publishes document records to the central annotations topic, keyed by document id (so a document's
+/// history stays in one partition, in order), with headers <c>herald-pipeline</c> and <c>herald-event</c>.
+/// </summary>
+public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection connection) : IAnnotationSink
+{
+    private static readonly byte[] AnnotationEvent = "annotation"u8.ToArray();
+    private static readonly byte[] CompleteEvent = "complete"u8.ToArray();
+
+    public bool PublishesEachAnnotation => connection.Options.Emit == EmissionMode.All;
+
+    public Task AnnotatedAsync(DocumentSnapshot snapshot) => PublishAsync(snapshot, AnnotationEvent);
+
+    public Task CompletedAsync(DocumentSnapshot snapshot) => PublishAsync(snapshot, CompleteEvent);
+
+    private Task PublishAsync(DocumentSnapshot snapshot, byte[] eventType) =>
+        producer.Producer.ProduceAsync(connection.Options.AnnotationsTopic, new Message<byte[]?, byte[]?>
+        {
+            Key = Encoding.UTF8.GetBytes(snapshot.Id),
+            Value = DocumentSnapshotJson.ToUtf8(snapshot),
+            Headers =
+            [
+                new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(snapshot.PipelineTag)),
+                new Header(RecordHeaders.Event, eventType),
+            ],
+        });
+}
+
+/// <summary>Header names of Herald's records.</summary>
+public static class RecordHeaders
+{
+    public const string Pipeline = "herald-pipeline";
+    public const string Event = "herald-event";
+    public const string Reason = "herald-reason";
+    public const string SourceTopic = "herald-source-topic";
+    public const string SourcePartition = "herald-source-partition";
+    public const string SourceOffset = "herald-source-offset";
+}

@@ -1,0 +1,190 @@
+using System.Text;
+using Confluent.Kafka;
+using Herald.Grains;
+using Herald.Grains.Documents;
+using Herald.Grains.Ingestion;
+using Herald.Kafka.Hosting;
+using Herald.Kafka.Publishing;
+using Microsoft.Extensions.Logging;
+using Orleans.Providers.Streams.Common;
+using Orleans.Streams;
+using ErrorCode = Confluent.Kafka.ErrorCode;
+
+namespace Herald.Kafka.Streams;
+
+/// <summary>
+/// Reads one input partition for one pipeline. Valid documents become stream events for their document grain;
+/// anything else goes to the dead-letter topic with its reason and never blocks the partition. The committed
+/// offset follows the partition's checkpoint grain, which advances only past documents whose results are durable.
+/// </summary>
+internal sealed class KafkaPartitionReceiver(
+    string pipelineTag, int partition, KafkaConnection connection, HeraldProducer producer, IGrainFactory grains, ILogger<KafkaPartitionReceiver> logger)
+    : IQueueAdapterReceiver
+{
+    private readonly KafkaOptions _options = connection.Options;
+    private readonly TopicPartition _partition = new(connection.Options.InputTopic, partition);
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private IInputCheckpointGrain _checkpoint = null!;
+    private string _checkpointKey = "";
+    private long _stored = -1;
+
+    public async Task Initialize(TimeSpan timeout)
+    {
+        var group = _options.ConsumerGroupFor(pipelineTag);
+        _checkpointKey = $"{group}/{_partition.Topic}/{_partition.Partition.Value}";
+        _checkpoint = grains.GetGrain<IInputCheckpointGrain>(_checkpointKey);
+        // Finding the group coordinator and the committed offset blocks: keep it off the silo's scheduler threads.
+        var (consumer, start) = await Task.Run(() => Connect(group, timeout));
+        _consumer = consumer;
+        await _checkpoint.ResetAsync(start);
+        _stored = start;
+        logger.LogInformation("Pipeline {Tag} reads {Partition} from offset {Offset} (group {Group})", pipelineTag, _partition, start, group);
+    }
+
+    private (IConsumer<byte[]?, byte[]?>, long) Connect(string group, TimeSpan timeout)
+    {
+        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(connection.Configure(new ConsumerConfig
+        {
+            GroupId = group,
+            // Offsets are stored only up to the checkpoint's low-water mark, then committed in the background.
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 1000,
+            EnableAutoOffsetStore = false,
+            FetchWaitMaxMs = 50,
+        })).Build();
+        try
+        {
+            var start = StartOffset(consumer, timeout);
+            consumer.Assign(new TopicPartitionOffset(_partition, start));
+            return (consumer, start);
+        }
+        catch
+        {
+            consumer.Dispose();
+            throw;
+        }
+    }
+
+    private long StartOffset(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout)
+    {
+        var committed = consumer.Committed([_partition], timeout).Single().Offset;
+        if (committed != Offset.Unset) return committed.Value;
+        var watermarks = consumer.QueryWatermarkOffsets(_partition, timeout);
+        return _options.ConsumerFor(pipelineTag).StartFrom == StartPosition.Earliest ? watermarks.Low.Value : watermarks.High.Value;
+    }
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
+    {
+        if (_consumer is null) return [];
+        var batch = new List<IBatchContainer>();
+        var inFlight = new List<long>();
+        var settled = new List<long>();
+        // Zero timeout: take what librdkafka has prefetched without blocking the pulling agent.
+        while (batch.Count < maxCount && _consumer!.Consume(TimeSpan.Zero) is { } message)
+        {
+            if (TryRead(message, out var document, out var reason))
+            {
+                var key = DocumentKey.Format(pipelineTag, document.Id);
+                var @event = new DocumentEvent(document, new InputPosition(_checkpointKey, message.Offset.Value));
+                batch.Add(new DocumentBatchContainer(StreamId.Create(DocumentStreams.Namespace, key), @event, new EventSequenceTokenV2(message.Offset.Value)));
+                inFlight.Add(message.Offset.Value);
+            }
+            else
+            {
+                await DeadLetterAsync(message, reason);
+                settled.Add(message.Offset.Value);
+            }
+        }
+        var commit = await _checkpoint.ReceivedAsync([.. inFlight], [.. settled]);
+        StoreOffset(commit);
+        return batch;
+    }
+
+    private bool TryRead(ConsumeResult<byte[]?, byte[]?> message, out DocumentInput document, out string reason)
+    {
+        document = null!;
+        var value = message.Message.Value;
+        if (value is null || value.Length == 0)
+        {
+            reason = "empty message: a document must be a JSON object";
+            return false;
+        }
+        if (value.Length > _options.MaxMessageBytes)
+        {
+            reason = $"message of {value.Length} bytes exceeds the limit of {_options.MaxMessageBytes} bytes";
+            return false;
+        }
+        string? key;
+        try
+        {
+            key = message.Message.Key is { Length: > 0 } bytes ? new UTF8Encoding(false, true).GetString(bytes) : null;
+        }
+        catch (DecoderFallbackException)
+        {
+            reason = "the message key is not UTF-8: it must be the document id";
+            return false;
+        }
+        try
+        {
+            document = DocumentParser.Parse(value, key);
+            reason = "";
+            return true;
+        }
+        catch (InvalidDocumentException e)
+        {
+            reason = e.Message;
+            return false;
+        }
+    }
+
+    private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> message, string reason)
+    {
+        logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset}: {Reason}", message.Topic, message.Partition.Value, message.Offset.Value, reason);
+        var headers = new Headers
+        {
+            { RecordHeaders.Reason, Encoding.UTF8.GetBytes(reason) },
+            { RecordHeaders.SourceTopic, Encoding.UTF8.GetBytes(message.Topic) },
+            { RecordHeaders.SourcePartition, Encoding.UTF8.GetBytes(message.Partition.Value.ToString()) },
+            { RecordHeaders.SourceOffset, Encoding.UTF8.GetBytes(message.Offset.Value.ToString()) },
+            { RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(pipelineTag) },
+        };
+        foreach (var header in message.Message.Headers ?? []) headers.Add(header);
+        // Awaited: the offset is settled only once the dead letter is durable.
+        await producer.Producer.ProduceAsync(_options.DeadLetterTopic, new Message<byte[]?, byte[]?>
+        {
+            Key = message.Message.Key,
+            Value = message.Message.Value,
+            Headers = headers,
+        });
+    }
+
+    private void StoreOffset(long commit)
+    {
+        if (commit <= _stored) return;
+        _consumer!.StoreOffset(new TopicPartitionOffset(_partition, commit));
+        _stored = commit;
+    }
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
+
+    public async Task Shutdown(TimeSpan timeout)
+    {
+        if (_consumer is null) return;
+        try
+        {
+            // Hand the partition over with everything durable committed.
+            StoreOffset(await _checkpoint.ReceivedAsync([], []));
+            _consumer.Commit();
+        }
+        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing stored since the last commit.
+        }
+        finally
+        {
+            _consumer.Close();
+            _consumer.Dispose();
+            _consumer = null;
+        }
+    }
+}

@@ -1,4 +1,8 @@
+using System.Net;
 using Herald.Grains.Hosting;
+using Herald.Silo;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using Herald.Kafka.Hosting;
 using Herald.Pipelines;
 using Herald.Silo.Demo;
@@ -13,8 +17,10 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 var pipelinesPath = builder.Configuration[$"{HeraldOptions.Section}:{nameof(HeraldOptions.PipelinesPath)}"] ?? new HeraldOptions().PipelinesPath;
 if (!Path.Exists(pipelinesPath)) pipelinesPath = Path.Combine(AppContext.BaseDirectory, pipelinesPath);
 
+var cluster = builder.Configuration.GetSection("Herald:Cluster").Get<LocalClusterOptions>() ?? new LocalClusterOptions();
+builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:ClusterMembership"));
 builder.UseOrleans(silo => silo
-    .UseLocalhostClustering()
+    .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null)
     .AddHerald(o => o.PipelinesPath = pipelinesPath)
     .AddHeraldKafka(PipelineFiles.Tags(pipelinesPath)));
 

@@ -63,21 +63,26 @@ public sealed class KafkaConnection : IAsyncDisposable
             return _options.Partitions;
         }
         using var admin = new AdminClientBuilder(Configure(new AdminClientConfig())).Build();
-        try
+        if (_options.CreateTopics)
         {
-            admin.CreateTopicsAsync(topics.Select(t => new TopicSpecification
+            try
             {
-                Name = t,
-                NumPartitions = _options.Partitions,
-                ReplicationFactor = _options.ReplicationFactor,
-            })).GetAwaiter().GetResult();
+                admin.CreateTopicsAsync(topics.Select(t => new TopicSpecification
+                {
+                    Name = t,
+                    NumPartitions = _options.Partitions,
+                    ReplicationFactor = _options.ReplicationFactor,
+                })).GetAwaiter().GetResult();
+            }
+            catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+            {
+                // Topics that already exist keep their settings.
+            }
         }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            // Topics that already exist keep their settings.
-        }
-        var metadata = admin.GetMetadata(_options.InputTopic, TimeSpan.FromSeconds(30));
-        return metadata.Topics.Single().Partitions.Count;
+        var metadata = admin.GetMetadata(_options.InputTopic, TimeSpan.FromSeconds(30)).Topics.Single();
+        if (metadata.Error.IsError || metadata.Partitions.Count == 0)
+            throw new InvalidOperationException($"input topic '{_options.InputTopic}' is not available on {BootstrapServers}: {metadata.Error.Reason}");
+        return metadata.Partitions.Count;
     }
 
     public async ValueTask DisposeAsync()

@@ -43,6 +43,9 @@ public sealed class KafkaOptions
 
     public short ReplicationFactor { get; set; } = 1;
 
+    /// <summary>Create missing topics at start (through the AdminClient). Off when a platform team owns the topics.</summary>
+    public bool CreateTopics { get; set; } = true;
+
     /// <summary>Input messages larger than this go to the dead-letter topic.</summary>
     public int MaxMessageBytes { get; set; } = 1_000_000;
 

@@ -13,10 +13,11 @@ public static class KafkaSiloBuilderExtensions
     /// (each with its own consumer group and start position), and the central annotations topic as the
     /// document sink. Configuration: <see cref="KafkaOptions.Section"/>.
     /// </summary>
-    public static ISiloBuilder AddHeraldKafka(this ISiloBuilder silo, IEnumerable<string> pipelineTags)
+    public static ISiloBuilder AddHeraldKafka(this ISiloBuilder silo, IEnumerable<string> pipelineTags, Action<KafkaOptions>? configure = null)
     {
         var services = silo.Services;
-        services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section);
+        var options = services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section);
+        if (configure is not null) options.Configure(configure);
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<HeraldProducer>();
         services.AddSingleton<IAnnotationSink, KafkaAnnotationSink>();

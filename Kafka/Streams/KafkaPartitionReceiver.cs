@@ -70,7 +70,10 @@ internal sealed class KafkaPartitionReceiver(
         var committed = consumer.Committed([_partition], timeout).Single().Offset;
         if (committed != Offset.Unset) return committed.Value;
         var watermarks = consumer.QueryWatermarkOffsets(_partition, timeout);
-        return _options.ConsumerFor(pipelineTag).StartFrom == StartPosition.Earliest ? watermarks.Low.Value : watermarks.High.Value;
+        var start = _options.ConsumerFor(pipelineTag).StartFrom == StartPosition.Earliest ? watermarks.Low.Value : watermarks.High.Value;
+        // Pin the resolved start: a "latest" group that restarted before its first commit would skip what came meanwhile.
+        consumer.Commit([new TopicPartitionOffset(_partition, start)]);
+        return start;
     }
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)

@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>A plain Kafka client, as a producer of documents or a downstream consumer of Herald's topics would be.</summary>
+public sealed class KafkaTestClient(string bootstrapServers)
+{
+    public async Task ProduceAsync(string topic, string? key, string value, CancellationToken cancellationToken = default)
+    {
+        using var producer = new ProducerBuilder<string?, string>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build();
+        await producer.ProduceAsync(topic, new Message<string?, string> { Key = key, Value = value }, cancellationToken);
+    }
+
+    public async Task ProduceDocumentsAsync(string topic, IEnumerable<JsonObject> documents)
+    {
+        using var producer = new ProducerBuilder<string?, string>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5 }).Build();
+        foreach (var document in documents)
+            producer.Produce(topic, new Message<string?, string> { Key = (string)document["id"]!, Value = document.ToJsonString() });
+        producer.Flush(TimeSpan.FromSeconds(30));
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Reads a topic from the beginning until <paramref name="done"/> holds for what was read, or the timeout passes.</summary>
+    public List<ConsumeResult<string?, string>> ReadUntil(string topic, Func<IReadOnlyList<ConsumeResult<string?, string>>, bool> done, TimeSpan timeout)
+    {
+        using var consumer = new ConsumerBuilder<string?, string>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "reader-" + Guid.NewGuid() }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        var records = new List<ConsumeResult<string?, string>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done(records) && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } record) records.Add(record);
+        }
+        return records;
+    }
+
+    /// <summary>The committed offset of each partition for a consumer group (-1001 when none).</summary>
+    public long[] Committed(string group, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group }).Build();
+        return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value).ToArray();
+    }
+
+    public long[] EndOffsets(string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "watermarks" }).Build();
+        return Enumerable.Range(0, partitions).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToArray();
+    }
+
+    public static string? Header(ConsumeResult<string?, string> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>
+/// A Herald silo in a process of its own (the real Silo binary), so a test can kill it with SIGKILL, not a
+/// graceful shutdown. Its console output is kept for diagnostics.
+/// </summary>
+public sealed class SiloProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private SiloProcess(string name, IDictionary<string, string> environment)
+    {
+        Name = name;
+        var info = new ProcessStartInfo("dotnet", [SiloAssembly()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot(),
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public int SiloPort { get; private init; }
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public int CountLines(string fragment) => _output.Count(line => line.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>Starts a silo on free loopback ports; <paramref name="primary"/> null makes it the primary.</summary>
+    public static SiloProcess Start(string name, string bootstrapServers, SiloProcess? primary, IDictionary<string, string>? extra = null)
+    {
+        var siloPort = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Herald__Kafka__BootstrapServers"] = bootstrapServers,
+            ["Herald__Kafka__CreateTopics"] = "false",
+            ["Herald__PipelinesPath"] = Path.Combine(RepositoryRoot(), "pipelines"),
+            ["Herald__Cluster__SiloPort"] = siloPort.ToString(),
+            ["Herald__Cluster__GatewayPort"] = FreePort().ToString(),
+            // Declare a dead silo within a few seconds rather than the production defaults.
+            ["Orleans__ClusterMembership__ProbeTimeout"] = "00:00:01",
+            ["Orleans__ClusterMembership__NumMissedProbesLimit"] = "2",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Herald"] = "Information",
+            ["DOTNET_gcServer"] = "0",
+        };
+        if (primary is not null) environment["Herald__Cluster__PrimarySiloPort"] = primary.SiloPort.ToString();
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) environment[key] = value;
+        return new SiloProcess(name, environment) { SiloPort = siloPort };
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no commits, no hand-over.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"silo {Name} exited while waiting for {what}:{Environment.NewLine}{Output}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"silo {Name}: {what} did not happen within {timeout}:{Environment.NewLine}{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Orleans.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("tests must run inside the Herald repository");
+    }
+
+    private static string SiloAssembly()
+    {
+        // The same configuration (Debug/Release) the tests were built with.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(RepositoryRoot(), "Silo", "bin", configuration, "net10.0", "Herald.Silo.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the Silo project first", path);
+    }
+}

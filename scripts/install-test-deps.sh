@@ -2,8 +2,8 @@
 # Installs, idempotently, the Debian packages Herald's tests need beyond the .NET SDK.
 set -euo pipefail
 
-# Grows as tests come to need real third-party tools (kcat, chromium, redis-server).
-packages=()
+# Real third-party tools the tests use: kcat (an independent Kafka client). Grows with chromium, redis-server.
+packages=(kcat)
 
 missing=()
 for package in "${packages[@]}"; do

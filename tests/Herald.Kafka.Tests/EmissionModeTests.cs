@@ -1,0 +1,39 @@
+using Herald.Grains.Hosting;
+using Herald.Kafka.Embedded;
+using Herald.Kafka.Hosting;
+using Orleans.TestingHost;
+using static Herald.Kafka.Tests.KafkaTestClient;
+
+namespace Herald.Kafka.Tests;
+
+public sealed class EmissionModeTests
+{
+    [Fact]
+    public async Task Complete_only_emission_publishes_one_record_per_document()
+    {
+        await using var broker = new EmbeddedKafkaBroker();
+        foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 2);
+        var kafka = new KafkaTestClient(broker.BootstrapServers);
+        var ids = Enumerable.Range(0, 10).Select(i => $"quiet-{i}").ToList();
+        await kafka.ProduceDocumentsAsync("herald.documents", ids.Select(id => KafkaPipelineCluster.Document(id)));
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo
+            .AddHerald(o => o.PipelinesPath = Path.Combine(AppContext.BaseDirectory, "pipelines"))
+            .AddHeraldKafka(["news"], o =>
+            {
+                o.BootstrapServers = broker.BootstrapServers;
+                o.CreateTopics = false;
+                o.Emit = EmissionMode.Complete;
+            }));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        // A document's records share its partition, in order, and a per-annotation record would precede its
+        // completion: once every completion is read, any such record would have been read too.
+        var records = kafka.ReadUntil("herald.annotations", rs => ids.All(id => rs.Any(r => r.Message.Key == id && Header(r, "herald-event") == "complete")), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ids.Order(), records.Select(r => r.Message.Key!).Order());
+        Assert.All(records, r => Assert.Equal("complete", Header(r, "herald-event")));
+    }
+}

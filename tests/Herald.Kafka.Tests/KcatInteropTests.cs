@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>
+/// Debian's kcat, an independent Kafka client, talks to a running silo's embedded broker: it produces documents
+/// into the input topic and reads the central and dead-letter topics back, checking the contract in README.md.
+/// </summary>
+public sealed class KcatInteropTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Kcat_produces_documents_and_reads_the_central_topic_contract()
+    {
+        if (!KcatAvailable())
+        {
+            // ./test.sh installs kcat; CI must never skip this.
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "kcat is required under CI=true (scripts/install-test-deps.sh installs it)");
+            output.WriteLine("SKIPPED: kcat is not installed (apt-get install kcat, or run ./test.sh)");
+            return;
+        }
+
+        var port = SiloProcess.FreePort();
+        var bootstrap = $"127.0.0.1:{port}";
+        using var silo = SiloProcess.Start("embedded", bootstrapServers: "", primary: null, new Dictionary<string, string>
+        {
+            ["Herald__Kafka__EmbeddedPort"] = port.ToString(),
+            ["Herald__Kafka__CreateTopics"] = "true",
+        });
+        await silo.WaitForAsync(() => silo.CountLines("reads herald.documents") >= 8, Patience, "reading all 8 partitions of its embedded broker");
+
+        var documents = Enumerable.Range(0, 5).Select(i => KafkaPipelineCluster.Document($"kcat-{i}")).ToList();
+        var lines = documents.Select(d => $"{d["id"]}\t{d.ToJsonString()}").Append("bad-1\t{\"id\": \"bad-1\"}");
+        await Kcat(["-P", "-b", bootstrap, "-t", "herald.documents", "-K", "\t"], string.Join("\n", lines) + "\n");
+
+        var completes = new Dictionary<string, JsonObject>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (completes.Count < documents.Count && DateTime.UtcNow < deadline)
+        {
+            foreach (var envelope in await ReadAllAsync(bootstrap, "herald.annotations"))
+            {
+                var headers = Headers(envelope);
+                if (headers.GetValueOrDefault("herald-event") == "complete" && headers.GetValueOrDefault("herald-pipeline") == "news")
+                    completes[(string)envelope["key"]!] = JsonNode.Parse((string)envelope["payload"]!)!.AsObject();
+            }
+            if (completes.Count < documents.Count) await Task.Delay(500);
+        }
+
+        Assert.Equal(documents.Select(d => (string)d["id"]!).Order(), completes.Keys.Order());
+        foreach (var sent in documents)
+        {
+            var record = completes[(string)sent["id"]!];
+            Assert.Equal("complete", (string)record["status"]!);
+            Assert.Equal(5, (long)record["sequence"]!);
+            Assert.True(JsonNode.DeepEquals(sent, record["document"]));
+            Assert.Equal(["dates", "event-type", "money", "signal"], record["annotations"]!.AsObject().Select(a => a.Key).Order(StringComparer.Ordinal));
+            Assert.All(record["annotations"]!.AsObject(), a => Assert.Equal("done", (string)a.Value!["status"]!));
+        }
+
+        var letters = await ReadAllAsync(bootstrap, "herald.deadletter");
+        var letter = Assert.Single(letters, l => (string?)l["key"] == "bad-1");
+        Assert.Equal("missing 'text': a document needs a non-empty string 'text'", Headers(letter)["herald-reason"]);
+        Assert.Equal("{\"id\": \"bad-1\"}", (string)letter["payload"]!);
+    }
+
+    /// <summary>Reads a whole topic with kcat's JSON envelope (-J): key, payload and headers of each record.</summary>
+    private static async Task<List<JsonObject>> ReadAllAsync(string bootstrap, string topic)
+    {
+        var text = await Kcat(["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-J"], null);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+    }
+
+    /// <summary>kcat prints headers as a flat array: [name, value, name, value, ...].</summary>
+    private static Dictionary<string, string?> Headers(JsonObject envelope)
+    {
+        var flat = envelope["headers"]?.AsArray() ?? [];
+        return Enumerable.Range(0, flat.Count / 2).ToDictionary(i => (string)flat[2 * i]!, i => (string?)flat[2 * i + 1]);
+    }
+
+    private static async Task<string> Kcat(string[] args, string? input)
+    {
+        var info = new ProcessStartInfo("kcat", args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        if (process.ExitCode != 0) throw new InvalidOperationException($"kcat {string.Join(' ', args)} failed: {await stderr}");
+        return await stdout;
+    }
+
+    private static bool KcatAvailable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, "kcat")));
+}

@@ -30,6 +30,9 @@ public static class KafkaSiloBuilderExtensions
                 stream.ConfigurePullingAgent(agent => agent.Configure(o =>
                 {
                     o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20);
+                    // Every document is a stream of one event. The agent remembers each stream for this long (30
+                    // minutes by default: every document seen in that time) and scans them all on each read.
+                    o.StreamInactivityPeriod = TimeSpan.FromSeconds(5);
                     // Connecting a consumer (group coordinator, committed offset) can take seconds on a busy cluster.
                     o.InitQueueTimeout = TimeSpan.FromSeconds(30);
                     // A document's whole run is one delivery: allow for slow models with retries.

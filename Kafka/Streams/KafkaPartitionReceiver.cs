@@ -172,22 +172,27 @@ internal sealed class KafkaPartitionReceiver(
 
     public async Task Shutdown(TimeSpan timeout)
     {
-        if (_consumer is null) return;
-        try
+        if (_consumer is not { } consumer) return;
+        _consumer = null;
+        // Hand the partition over with everything durable committed.
+        var commit = await _checkpoint.ReceivedAsync([], []);
+        // Committing and leaving block on the broker: keep them off the silo's scheduler threads.
+        await Task.Run(() =>
         {
-            // Hand the partition over with everything durable committed.
-            StoreOffset(await _checkpoint.ReceivedAsync([], []));
-            _consumer.Commit();
-        }
-        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
-        {
-            // Nothing stored since the last commit.
-        }
-        finally
-        {
-            _consumer.Close();
-            _consumer.Dispose();
-            _consumer = null;
-        }
+            try
+            {
+                if (commit > _stored) consumer.StoreOffset(new TopicPartitionOffset(_partition, commit));
+                consumer.Commit();
+            }
+            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
+            {
+                // Nothing stored since the last commit.
+            }
+            finally
+            {
+                consumer.Close();
+                consumer.Dispose();
+            }
+        });
     }
 }

@@ -29,7 +29,7 @@ public static class DagBenchmark
         }
     }
 
-    private const string Pipeline = """
+    public const string Pipeline = """
         pipeline: bench
         annotators:
           - { name: a, version: 1.0.0, kind: noop }

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+
+namespace Herald.Bench;
+
+/// <summary>
+/// The architecture Herald replaces: every annotator is an independent Kafka consumer and producer on one
+/// central topic. Each reads every record, remembers which annotations each document has, ignores records
+/// until its own dependencies are there, then publishes its annotation. Same 5-node DAG, same no-op work.
+/// </summary>
+public static class Choreography
+{
+    private static readonly (string Name, string[] Requires)[] Dag =
+    [
+        ("a", ["input"]), ("b", ["a"]), ("c", ["a"]), ("d", ["b", "c"]), ("e", ["d"]),
+    ];
+
+    public static EndToEndResult Run(string bootstrap, string topic, int documents)
+    {
+        using var stop = new CancellationTokenSource();
+        long bytesRead = 0;
+        var annotators = Dag.Select(node => Task.Factory.StartNew(() =>
+        {
+            var read = RunAnnotator(bootstrap, topic, node.Name, node.Requires, stop.Token);
+            Interlocked.Add(ref bytesRead, read);
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        // Documents enter as "input" events on the central topic; a document is done when "e" is published.
+        var sent = new Dictionary<string, long>(documents);
+        using var consumer = Consumer(bootstrap, "choreography-observer", topic);
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5 }).Build())
+        {
+            Thread.Sleep(2000); // let every annotator's consumer take its partitions
+            for (var i = 0; i < documents; i++)
+            {
+                var id = $"doc-{i}";
+                sent[id] = Stopwatch.GetTimestamp();
+                producer.Produce(topic, new Message<string, byte[]> { Key = id, Value = Event(id, "input") });
+            }
+            producer.Flush();
+        }
+        var first = sent.Values.Min();
+        var latencies = new List<double>(documents);
+        long last = first;
+        while (latencies.Count < documents)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(30)) is not { } record) throw new TimeoutException($"choreography stalled at {latencies.Count}/{documents}");
+            if (JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("name").GetString() != "e") continue;
+            last = Stopwatch.GetTimestamp();
+            latencies.Add(Stopwatch.GetElapsedTime(sent[record.Message.Key], last).TotalMilliseconds);
+        }
+        stop.Cancel();
+        Task.WaitAll(annotators);
+        return EndToEndResult.From("choreography (5 independent consumers)", documents, Stopwatch.GetElapsedTime(first, last), latencies, bytesRead);
+    }
+
+    private static long RunAnnotator(string bootstrap, string topic, string name, string[] requires, CancellationToken stop)
+    {
+        var seen = new Dictionary<string, HashSet<string>>();
+        long bytes = 0;
+        using var consumer = Consumer(bootstrap, $"choreography-{name}", topic);
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5 }).Build();
+        while (!stop.IsCancellationRequested)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { } record) continue;
+            bytes += Encoding.UTF8.GetByteCount(record.Message.Key) + record.Message.Value.Length;
+            var eventName = JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("name").GetString()!;
+            if (!seen.TryGetValue(record.Message.Key, out var names)) seen[record.Message.Key] = names = [];
+            if (!names.Add(eventName) || names.Contains(name) || !requires.All(names.Contains)) continue;
+            names.Add(name);
+            producer.Produce(topic, new Message<string, byte[]> { Key = record.Message.Key, Value = Event(record.Message.Key, name) });
+        }
+        producer.Flush();
+        return bytes;
+    }
+
+    private static IConsumer<string, byte[]> Consumer(string bootstrap, string group, string topic)
+    {
+        var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = group,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 10,
+        }).Build();
+        consumer.Subscribe(topic);
+        return consumer;
+    }
+
+    private static byte[] Event(string id, string name) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { id, name, value = new { ok = true } });
+}

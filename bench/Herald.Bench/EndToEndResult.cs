@@ -1,0 +1,18 @@
+namespace Herald.Bench;
+
+/// <summary>One end-to-end round: documents/s from the first produce to the last completion, latency percentiles, bytes the system read from the broker.</summary>
+public sealed record EndToEndResult(string Name, double DocumentsPerSecond, double P50Ms, double P99Ms, long BytesRead)
+{
+    public static EndToEndResult From(string name, int documents, TimeSpan elapsed, List<double> latenciesMs, long bytesRead)
+    {
+        latenciesMs.Sort();
+        double Percentile(double p) => latenciesMs[Math.Min(latenciesMs.Count - 1, (int)(p * latenciesMs.Count))];
+        return new(name, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead);
+    }
+
+    public static EndToEndResult Median(IReadOnlyList<EndToEndResult> rounds)
+    {
+        double Mid(Func<EndToEndResult, double> f) => rounds.Select(f).Order().ElementAt(rounds.Count / 2);
+        return new(rounds[0].Name, Mid(r => r.DocumentsPerSecond), Mid(r => r.P50Ms), Mid(r => r.P99Ms), (long)Mid(r => r.BytesRead));
+    }
+}

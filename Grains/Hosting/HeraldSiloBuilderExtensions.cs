@@ -1,4 +1,5 @@
 using Herald.Annotators;
+using Herald.Annotators.Onnx;
 using Herald.Grains.Annotators;
 using Herald.Grains.Pipelines;
 using Herald.Grains.Publishing;
@@ -28,7 +29,7 @@ public static class HeraldSiloBuilderExtensions
         var options = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.Section);
         if (configure is not null) options.Configure(configure);
 
-        foreach (var kind in BuiltInKinds.All) services.AddSingleton(kind);
+        foreach (var kind in BuiltInKinds.All.Concat(ModelKinds.All)) services.AddSingleton(kind);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new AnnotatorKindCatalog(sp.GetServices<AnnotatorKind>()));
         services.TryAddSingleton<AnnotatorInstances>();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Herald.Annotators;
+using Herald.Annotators.Onnx;
 using Herald.Pipelines;
 using Spectre.Console;
 
@@ -35,7 +36,7 @@ public static class PipelinesCommand
                 problems.AddRange(e.Problems);
             }
         }
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances());
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), new AnnotatorInstances());
         var pipelines = compiler.CompileAll(sources, problems);
 
         foreach (var pipeline in pipelines)

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Herald.Annotators.Onnx.Models;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Herald.Annotators.Onnx.Embeddings;
+
+/// <summary>Options of the <c>onnx-embedding</c> kind.</summary>
+public sealed class OnnxEmbeddingOptions
+{
+    /// <summary><c>all-MiniLM-L6-v2</c> (shipped) or a path to an .onnx sentence encoder (relative to the pipeline file).</summary>
+    public string Model { get; set; } = BuiltInModels.MiniLm;
+
+    /// <summary>The WordPiece vocab.txt of a model given by path.</summary>
+    public string? Vocabulary { get; set; }
+
+    /// <summary>Longer texts are truncated to this many tokens ([CLS] and [SEP] included).</summary>
+    public int MaxTokens { get; set; } = 256;
+
+    /// <summary>Threads one inference may use; 1 lets concurrent documents use the cores instead.</summary>
+    public int Threads { get; set; } = 1;
+
+    /// <summary><c>title+text</c> (the default) or <c>text</c>.</summary>
+    public string Field { get; set; } = "title+text";
+}
+
+/// <summary>Embeds a document with a sentence-transformer; value <c>{"model", "dimensions", "vector": [...]}</c>.</summary>
+public sealed class OnnxEmbeddingAnnotator(SentenceEncoder encoder, string model, OnnxEmbeddingOptions options) : IAnnotator
+{
+    // One session per model file and settings per process, whichever annotator versions use it.
+    private static readonly ConcurrentDictionary<(string, int, int), Lazy<SentenceEncoder>> Encoders = new();
+
+    public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEmbeddingOptions>(
+        "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create);
+
+    private static OnnxEmbeddingAnnotator Create(OnnxEmbeddingOptions options, AnnotatorSpec spec)
+    {
+        if (options.MaxTokens is < 8 or > 512) throw new AnnotatorConfigurationException("option 'maxTokens' must be between 8 and 512");
+        if (options.Threads is < 1 or > 64) throw new AnnotatorConfigurationException("option 'threads' must be between 1 and 64");
+        if (options.Field is not ("title+text" or "text")) throw new AnnotatorConfigurationException($"option 'field' must be 'title+text' or 'text', not '{options.Field}'");
+        var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
+        var encoder = Encoders.GetOrAdd((path, options.MaxTokens, options.Threads), _ => new Lazy<SentenceEncoder>(() => Load(path, options, spec)));
+        try
+        {
+            return new OnnxEmbeddingAnnotator(encoder.Value, options.Model, options);
+        }
+        catch
+        {
+            Encoders.TryRemove((path, options.MaxTokens, options.Threads), out _); // a fixed file can be retried
+            throw;
+        }
+    }
+
+    private static SentenceEncoder Load(string path, OnnxEmbeddingOptions options, AnnotatorSpec spec)
+    {
+        if (BuiltInModels.IsBuiltIn(path))
+            return new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), options.MaxTokens, options.Threads);
+        if (!File.Exists(path)) throw new AnnotatorConfigurationException($"model file {path} does not exist");
+        if (options.Vocabulary is null) throw new AnnotatorConfigurationException($"option 'vocabulary' (a vocab.txt) is required with model file {path}");
+        var vocabulary = Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
+        if (!File.Exists(vocabulary)) throw new AnnotatorConfigurationException($"vocabulary file {vocabulary} does not exist");
+        try
+        {
+            return new SentenceEncoder(File.ReadAllBytes(path), File.ReadAllText(vocabulary).ReplaceLineEndings("\n"), options.MaxTokens, options.Threads);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new AnnotatorConfigurationException($"model file {path} is not a readable ONNX model: {e.Message}", e);
+        }
+        catch (AnnotatorConfigurationException e)
+        {
+            throw new AnnotatorConfigurationException($"model file {path}: {e.Message}", e);
+        }
+    }
+
+    public ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)
+    {
+        var text = options.Field == "text" || input.Document.Title is null ? input.Document.Text : $"{input.Document.Title}. {input.Document.Text}";
+        var vector = encoder.Encode([text])[0];
+        return ValueTask.FromResult(Annotation.Of(new JsonObject
+        {
+            ["model"] = model,
+            ["dimensions"] = vector.Length,
+            ["vector"] = new JsonArray([.. vector.Select(v => (JsonNode)JsonValue.Create(v))]),
+        }));
+    }
+}

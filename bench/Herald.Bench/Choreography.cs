@@ -41,19 +41,11 @@ public static class Choreography
             }
             producer.Flush();
         }
-        var first = sent.Values.Min();
-        var latencies = new List<double>(documents);
-        long last = first;
-        while (latencies.Count < documents)
-        {
-            if (consumer.Consume(TimeSpan.FromSeconds(30)) is not { } record) throw new TimeoutException($"choreography stalled at {latencies.Count}/{documents}");
-            if (JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("name").GetString() != "e") continue;
-            last = Stopwatch.GetTimestamp();
-            latencies.Add(Stopwatch.GetElapsedTime(sent[record.Message.Key], last).TotalMilliseconds);
-        }
+        var (elapsed, latencies) = EndToEndResult.AwaitCompletions(consumer, sent,
+            record => JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("name").GetString() == "e");
         stop.Cancel();
         Task.WaitAll(annotators);
-        return EndToEndResult.From("choreography (5 independent consumers)", documents, Stopwatch.GetElapsedTime(first, last), latencies, bytesRead);
+        return EndToEndResult.From("choreography (5 independent consumers)", documents, elapsed, latencies, bytesRead);
     }
 
     private static long RunAnnotator(string bootstrap, string topic, string name, string[] requires, CancellationToken stop)

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
 namespace Herald.Bench;
 
 /// <summary>One end-to-end round: documents/s from the first produce to the last completion, latency percentiles, bytes the system read from the broker.</summary>
@@ -8,6 +11,26 @@ public sealed record EndToEndResult(string Name, double DocumentsPerSecond, doub
         latenciesMs.Sort();
         double Percentile(double p) => latenciesMs[Math.Min(latenciesMs.Count - 1, (int)(p * latenciesMs.Count))];
         return new(name, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead);
+    }
+
+    /// <summary>
+    /// Reads until every sent document's completion arrives: the time from the first produce to the last
+    /// completion, and each document's latency from its produce call to the receipt of its completion.
+    /// </summary>
+    public static (TimeSpan Elapsed, List<double> LatenciesMs) AwaitCompletions(
+        IConsumer<string, byte[]> consumer, Dictionary<string, long> sent, Func<ConsumeResult<string, byte[]>, bool> isCompletion)
+    {
+        var first = sent.Values.Min();
+        var latencies = new List<double>(sent.Count);
+        var last = first;
+        while (latencies.Count < sent.Count)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(30)) is not { } record) throw new TimeoutException($"stalled at {latencies.Count}/{sent.Count} completions");
+            if (!isCompletion(record)) continue;
+            last = Stopwatch.GetTimestamp();
+            latencies.Add(Stopwatch.GetElapsedTime(sent[record.Message.Key], last).TotalMilliseconds);
+        }
+        return (Stopwatch.GetElapsedTime(first, last), latencies);
     }
 
     public static EndToEndResult Median(IReadOnlyList<EndToEndResult> rounds)

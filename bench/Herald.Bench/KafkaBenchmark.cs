@@ -90,20 +90,12 @@ public static class KafkaBenchmark
             }
             producer.Flush();
         }
-        var first = sent.Values.Min();
-        var latencies = new List<double>(documents);
-        long last = first;
-        while (latencies.Count < documents)
-        {
-            if (consumer.Consume(TimeSpan.FromSeconds(30)) is not { } record) throw new TimeoutException($"Herald stalled at {latencies.Count}/{documents}");
-            if (!record.Message.Headers.TryGetLastBytes("herald-event", out var type) || Encoding.UTF8.GetString(type) != "complete") continue;
-            last = Stopwatch.GetTimestamp();
-            latencies.Add(Stopwatch.GetElapsedTime(sent[record.Message.Key], last).TotalMilliseconds);
-        }
+        var (elapsed, latencies) = EndToEndResult.AwaitCompletions(consumer, sent,
+            record => record.Message.Headers.TryGetLastBytes("herald-event", out var type) && Encoding.UTF8.GetString(type) == "complete");
         await host.StopAsync();
         Directory.Delete(folder, recursive: true);
         // Herald reads each input message once per pipeline and never reads the central topic back.
-        return EndToEndResult.From($"Herald, emit {mode.ToString().ToLowerInvariant()}", documents, Stopwatch.GetElapsedTime(first, last), latencies, bytesProduced);
+        return EndToEndResult.From($"Herald, emit {mode.ToString().ToLowerInvariant()}", documents, elapsed, latencies, bytesProduced);
     }
 
     private static async Task<EndToEndResult> ChoreographyAsync(int documents)

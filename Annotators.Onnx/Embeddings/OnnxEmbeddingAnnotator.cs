@@ -22,13 +22,19 @@ public sealed class OnnxEmbeddingOptions
 
     /// <summary><c>title+text</c> (the default) or <c>text</c>.</summary>
     public string Field { get; set; } = "title+text";
+
+    /// <summary>Concurrent documents gathered into one inference, at most this many.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>How long a batch waits for company after its first document, in milliseconds.</summary>
+    public double BatchWaitMs { get; set; } = 2;
 }
 
 /// <summary>Embeds a document with a sentence-transformer; value <c>{"model", "dimensions", "vector": [...]}</c>.</summary>
-public sealed class OnnxEmbeddingAnnotator(SentenceEncoder encoder, string model, OnnxEmbeddingOptions options) : IAnnotator
+public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator
 {
-    // One session per model file and settings per process, whichever annotator versions use it.
-    private static readonly ConcurrentDictionary<(string, int, int), Lazy<SentenceEncoder>> Encoders = new();
+    // One session (and batcher) per model file and settings per process, whichever annotator versions use it.
+    private static readonly ConcurrentDictionary<(string, int, int, int, double), Lazy<EmbeddingModel>> Models = new();
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEmbeddingOptions>(
         "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create);
@@ -38,15 +44,18 @@ public sealed class OnnxEmbeddingAnnotator(SentenceEncoder encoder, string model
         if (options.MaxTokens is < 8 or > 512) throw new AnnotatorConfigurationException("option 'maxTokens' must be between 8 and 512");
         if (options.Threads is < 1 or > 64) throw new AnnotatorConfigurationException("option 'threads' must be between 1 and 64");
         if (options.Field is not ("title+text" or "text")) throw new AnnotatorConfigurationException($"option 'field' must be 'title+text' or 'text', not '{options.Field}'");
+        if (options.BatchSize is < 1 or > 256) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 256");
+        if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
-        var encoder = Encoders.GetOrAdd((path, options.MaxTokens, options.Threads), _ => new Lazy<SentenceEncoder>(() => Load(path, options, spec)));
+        var key = (path, options.MaxTokens, options.Threads, options.BatchSize, options.BatchWaitMs);
+        var loaded = Models.GetOrAdd(key, _ => new Lazy<EmbeddingModel>(() => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
         try
         {
-            return new OnnxEmbeddingAnnotator(encoder.Value, options.Model, options);
+            return new OnnxEmbeddingAnnotator(loaded.Value, options.Model, options);
         }
         catch
         {
-            Encoders.TryRemove((path, options.MaxTokens, options.Threads), out _); // a fixed file can be retried
+            Models.TryRemove(key, out _); // a fixed file can be retried
             throw;
         }
     }
@@ -73,15 +82,15 @@ public sealed class OnnxEmbeddingAnnotator(SentenceEncoder encoder, string model
         }
     }
 
-    public ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)
+    public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)
     {
         var text = options.Field == "text" || input.Document.Title is null ? input.Document.Text : $"{input.Document.Title}. {input.Document.Text}";
-        var vector = encoder.Encode([text])[0];
-        return ValueTask.FromResult(Annotation.Of(new JsonObject
+        var vector = await embeddings.Batcher.SubmitAsync(text, cancellationToken);
+        return Annotation.Of(new JsonObject
         {
             ["model"] = model,
             ["dimensions"] = vector.Length,
             ["vector"] = new JsonArray([.. vector.Select(v => (JsonNode)JsonValue.Create(v))]),
-        }));
+        });
     }
 }

@@ -128,10 +128,25 @@ public sealed class DocumentGrainTests(EngineCluster fixture)
     }
 
     [Fact]
+    public async Task A_model_annotator_runs_in_the_grains_and_its_value_feeds_conditions()
+    {
+        var documents = Enumerable.Range(0, 12).Select(_ => NewDocument()).ToList();
+        var snapshots = await Task.WhenAll(documents.Select(d => RunAsync("embedded", d)));
+
+        Assert.All(snapshots, snapshot =>
+        {
+            var embedding = System.Text.Json.JsonDocument.Parse(snapshot.Annotation("embedding")!.Output!.ValueJson).RootElement;
+            Assert.Equal("all-MiniLM-L6-v2", embedding.GetProperty("model").GetString());
+            Assert.Equal(384, embedding.GetProperty("vector").GetArrayLength());
+            Assert.Equal(AnnotationStatus.Done, snapshot.Annotation("after")!.Status);
+        });
+    }
+
+    [Fact]
     public async Task A_document_for_an_unknown_pipeline_is_refused_with_the_deployed_tags()
     {
         var document = NewDocument();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RunAsync("nope", document));
-        Assert.Contains("no pipeline 'nope' is deployed (deployed: concurrent, diamond, flaky, gated, news, slow)", error.Message);
+        Assert.Contains("no pipeline 'nope' is deployed (deployed: concurrent, diamond, embedded, flaky, gated, news, slow)", error.Message);
     }
 }

@@ -40,6 +40,12 @@ public static class TestPipelines
               - { name: after-recovers, version: 1.0.0, kind: probe, requires: [recovers@^1] }
               - { name: after-gives-up, version: 1.0.0, kind: probe, requires: [gives-up@^1] }
             """),
+        ("embedded", """
+            pipeline: embedded
+            annotators:
+              - { name: embedding, version: 1.0.0, kind: onnx-embedding, options: { batchSize: 8, batchWaitMs: 5 } }
+              - { name: after, version: 1.0.0, kind: probe, requires: [embedding@^1], when: embedding.dimensions == 384 }
+            """),
         ("slow", """
             pipeline: slow
             annotators:

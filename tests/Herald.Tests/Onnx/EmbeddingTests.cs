@@ -113,3 +113,39 @@ public sealed class EmbeddingTests
 
     private static double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 }
+
+/// <summary>Micro-batching: concurrent requests share inferences, and get exactly what they would get alone.</summary>
+public sealed class MicroBatchingTests
+{
+    [Fact]
+    public async Task Concurrent_documents_are_embedded_in_shared_batches_with_the_same_results_as_alone()
+    {
+        var encoder = new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), maxTokens: 128, intraOpThreads: 1);
+        var model = new EmbeddingModel(encoder, batchSize: 8, batchWait: TimeSpan.FromMilliseconds(20));
+        var texts = Enumerable.Range(0, 32).Select(i => $"Company {i} raised ${i + 1} million in a round led by Fund {i % 5}." + new string('!', i % 7)).ToList();
+
+        var batched = await Task.WhenAll(texts.Select(t => model.Batcher.SubmitAsync(t, CancellationToken.None)));
+
+        Assert.True(model.AverageBatchSize > 1, $"requests were gathered (average batch {model.AverageBatchSize:0.0})");
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var alone = encoder.Encode([texts[i]])[0];
+            for (var d = 0; d < alone.Length; d++) Assert.Equal(alone[d], batched[i][d], 5);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_batch_fails_its_requests_and_the_batcher_carries_on()
+    {
+        var calls = 0;
+        await using var batcher = new MicroBatcher<int, int>(items =>
+        {
+            if (Interlocked.Increment(ref calls) == 1) throw new InvalidOperationException("model crashed");
+            return [.. items.Select(i => i * 2)];
+        }, maxBatchSize: 4, maxWait: TimeSpan.FromMilliseconds(1));
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => batcher.SubmitAsync(1, CancellationToken.None));
+        Assert.Equal("model crashed", failed.Message);
+        Assert.Equal(6, await batcher.SubmitAsync(3, CancellationToken.None));
+    }
+}

@@ -19,6 +19,7 @@ if (!Path.Exists(pipelinesPath)) pipelinesPath = Path.Combine(AppContext.BaseDir
 
 var cluster = builder.Configuration.GetSection("Herald:Cluster").Get<LocalClusterOptions>() ?? new LocalClusterOptions();
 builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:ClusterMembership"));
+builder.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
 builder.UseOrleans(silo => silo
     .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null)
     .AddHerald(o => o.PipelinesPath = pipelinesPath)

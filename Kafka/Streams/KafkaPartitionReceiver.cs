@@ -82,9 +82,11 @@ internal sealed class KafkaPartitionReceiver(
         var batch = new List<IBatchContainer>();
         var inFlight = new List<long>();
         var settled = new List<long>();
+        long? first = null;
         // Zero timeout: take what librdkafka has prefetched without blocking the pulling agent.
-        while (batch.Count < maxCount && _consumer!.Consume(TimeSpan.Zero) is { } message)
+        while (batch.Count < maxCount && _consumer.Consume(TimeSpan.Zero) is { } message)
         {
+            first ??= message.Offset.Value;
             if (TryRead(message, out var document, out var reason))
             {
                 var key = DocumentKey.Format(pipelineTag, document.Id);
@@ -92,15 +94,28 @@ internal sealed class KafkaPartitionReceiver(
                 batch.Add(new DocumentBatchContainer(StreamId.Create(DocumentStreams.Namespace, key), @event, new EventSequenceTokenV2(message.Offset.Value)));
                 inFlight.Add(message.Offset.Value);
             }
-            else
+            else if (await TryDeadLetterAsync(message, reason))
             {
-                await DeadLetterAsync(message, reason);
                 settled.Add(message.Offset.Value);
             }
+            else
+            {
+                // The partition waits at this message until its dead letter can be written: never skip it.
+                _consumer.Seek(message.TopicPartitionOffset);
+                break;
+            }
         }
-        var commit = await _checkpoint.ReceivedAsync([.. inFlight], [.. settled]);
-        StoreOffset(commit);
-        return batch;
+        try
+        {
+            StoreOffset(await _checkpoint.ReceivedAsync([.. inFlight], [.. settled]));
+            return batch;
+        }
+        catch when (first is { } start)
+        {
+            // Nothing of this batch reached Orleans or the checkpoint: read it again on the agent's retry.
+            _consumer.Seek(new TopicPartitionOffset(_partition, start));
+            throw;
+        }
     }
 
     private bool TryRead(ConsumeResult<byte[]?, byte[]?> message, out DocumentInput document, out string reason)
@@ -140,7 +155,7 @@ internal sealed class KafkaPartitionReceiver(
         }
     }
 
-    private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> message, string reason)
+    private async Task<bool> TryDeadLetterAsync(ConsumeResult<byte[]?, byte[]?> message, string reason)
     {
         logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset}: {Reason}", message.Topic, message.Partition.Value, message.Offset.Value, reason);
         var headers = new Headers
@@ -152,13 +167,22 @@ internal sealed class KafkaPartitionReceiver(
             { RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(pipelineTag) },
         };
         foreach (var header in message.Message.Headers ?? []) headers.Add(header);
-        // Awaited: the offset is settled only once the dead letter is durable.
-        await producer.Producer.ProduceAsync(_options.DeadLetterTopic, new Message<byte[]?, byte[]?>
+        try
         {
-            Key = message.Message.Key,
-            Value = message.Message.Value,
-            Headers = headers,
-        });
+            // Awaited: the offset is settled only once the dead letter is durable.
+            await producer.Producer.ProduceAsync(_options.DeadLetterTopic, new Message<byte[]?, byte[]?>
+            {
+                Key = message.Message.Key,
+                Value = message.Message.Value,
+                Headers = headers,
+            });
+            return true;
+        }
+        catch (KafkaException e)
+        {
+            logger.LogError(e, "Cannot dead-letter {Topic}/{Partition}@{Offset}: the partition waits there and retries", message.Topic, message.Partition.Value, message.Offset.Value);
+            return false;
+        }
     }
 
     private void StoreOffset(long commit)

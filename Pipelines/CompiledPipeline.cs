@@ -38,7 +38,6 @@ public sealed class PipelineNode(
     public string AnnotatorId => $"{Spec.Name}@{Spec.Version}";
 
     public int[] Dependencies { get; } = dependencies;
-    public int[] Dependants { get; internal set; } = [];
     public Condition? When { get; } = when;
     public TimeSpan Timeout { get; } = timeout;
     public int Retries { get; } = retries;

@@ -24,7 +24,9 @@ public static partial class Durations
             };
             return value > TimeSpan.Zero;
         }
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value) && value > TimeSpan.Zero;
+        // Only the hh:mm:ss form: TimeSpan.TryParse reads a bare "5" as five days.
+        value = default;
+        return text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value) && value > TimeSpan.Zero;
     }
 
     public static string Format(TimeSpan value) =>

@@ -134,8 +134,6 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries));
         }
         if (nodes.Count != order.Count) return null;
-        foreach (var node in nodes)
-            node.Dependants = nodes.Where(n => n.Dependencies.Contains(node.Index)).Select(n => n.Index).ToArray();
         return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text), declaration.Description, declaration.Source, declaration.Text, nodes);
     }
 

@@ -5,7 +5,7 @@ namespace Herald.Annotators.Onnx.Embeddings;
 /// <summary>
 /// Gathers concurrent requests into batches for one model: a batch is run as soon as it holds
 /// <paramref name="maxBatchSize"/> requests, or <paramref name="maxWait"/> after its first request arrived.
-/// Batches run one at a time on a dedicated loop, so a model's cores serve one inference at a time at full width.
+/// Batches run one at a time on one loop (on the thread pool), so a model's cores serve one inference at a time.
 /// </summary>
 public sealed class MicroBatcher<TIn, TOut> : IAsyncDisposable
 {
@@ -24,7 +24,8 @@ public sealed class MicroBatcher<TIn, TOut> : IAsyncDisposable
         _maxBatchSize = maxBatchSize;
         _maxWait = maxWait;
         _onBatch = onBatch;
-        _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
+        // The default scheduler explicitly: a batcher created inside a grain must not run on that grain's scheduler.
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default).Unwrap();
     }
 
     public Task<TOut> SubmitAsync(TIn item, CancellationToken cancellationToken)

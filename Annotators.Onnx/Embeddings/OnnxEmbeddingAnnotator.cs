@@ -34,7 +34,7 @@ public sealed class OnnxEmbeddingOptions
 public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator
 {
     // One session (and batcher) per model file and settings per process, whichever annotator versions use it.
-    private static readonly ConcurrentDictionary<(string, int, int, int, double), Lazy<EmbeddingModel>> Models = new();
+    private static readonly ConcurrentDictionary<(string, string?, int, int, int, double), Lazy<EmbeddingModel>> Models = new();
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEmbeddingOptions>(
         "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create);
@@ -47,7 +47,8 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
         if (options.BatchSize is < 1 or > 256) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 256");
         if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
-        var key = (path, options.MaxTokens, options.Threads, options.BatchSize, options.BatchWaitMs);
+        var vocabulary = options.Vocabulary is null ? null : Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
+        var key = (path, vocabulary, options.MaxTokens, options.Threads, options.BatchSize, options.BatchWaitMs);
         var loaded = Models.GetOrAdd(key, _ => new Lazy<EmbeddingModel>(() => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
         try
         {

@@ -34,8 +34,6 @@ public sealed class SentenceEncoder : IDisposable
 
     public int Dimensions { get; }
 
-    public BertTextTokenizer Tokenizer => _tokenizer;
-
     /// <summary>Embeds every text in one inference; rows are unit vectors.</summary>
     public float[][] Encode(IReadOnlyList<string> texts)
     {

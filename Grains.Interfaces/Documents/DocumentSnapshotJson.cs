@@ -17,9 +17,6 @@ public static class DocumentSnapshotJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static string ToJson(DocumentSnapshot snapshot, bool indented = false) =>
-        System.Text.Encoding.UTF8.GetString(ToUtf8(snapshot, indented));
-
     public static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot)
     {
         writer.WriteStartObject();

@@ -71,10 +71,18 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
 
     private async Task RunAndRecordAsync(PipelineNode node)
     {
-        var record = await RunAsync(node);
-        _running--;
-        Record(node.Index, record);
-        StartReady();
+        try
+        {
+            var record = await RunAsync(node);
+            _running--;
+            Record(node.Index, record);
+            StartReady();
+        }
+        catch (Exception e)
+        {
+            // Nobody awaits this task: surface the failure through the run instead of leaving it hanging.
+            _completed.TrySetException(e);
+        }
     }
 
     private string? SkipReason(PipelineNode node)

@@ -18,9 +18,16 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly EmbeddedKafkaBroker? _embedded;
     private readonly Lazy<int> _inputPartitions;
 
+    private const int DeadLetterHeadroom = 64 * 1024;
+
     public KafkaConnection(IOptions<KafkaOptions> options, ILogger<KafkaConnection> logger)
     {
         _options = options.Value;
+        var producerLimit = _options.Client.TryGetValue("message.max.bytes", out var limit) ? int.Parse(limit) : 1_000_000;
+        if (_options.MaxMessageBytes > producerLimit - DeadLetterHeadroom)
+            throw new InvalidOperationException(
+                $"Herald:Kafka:MaxMessageBytes ({_options.MaxMessageBytes}) must be at least {DeadLetterHeadroom} below the producer's message.max.bytes ({producerLimit}), " +
+                "or an oversized input could not be dead-lettered");
         if (string.IsNullOrWhiteSpace(_options.BootstrapServers))
         {
             _embedded = new EmbeddedKafkaBroker(_options.EmbeddedPort);
@@ -38,8 +45,6 @@ public sealed class KafkaConnection : IAsyncDisposable
     }
 
     public string BootstrapServers { get; }
-
-    public bool IsEmbedded => _embedded is not null;
 
     public KafkaOptions Options => _options;
 

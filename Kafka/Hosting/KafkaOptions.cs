@@ -46,8 +46,11 @@ public sealed class KafkaOptions
     /// <summary>Create missing topics at start (through the AdminClient). Off when a platform team owns the topics.</summary>
     public bool CreateTopics { get; set; } = true;
 
-    /// <summary>Input messages larger than this go to the dead-letter topic.</summary>
-    public int MaxMessageBytes { get; set; } = 1_000_000;
+    /// <summary>
+    /// Input messages larger than this go to the dead-letter topic. It must leave room under the producer's
+    /// <c>message.max.bytes</c> (1,000,000 unless set in <see cref="Client"/>) for the dead letter's headers.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 900_000;
 
     public EmissionMode Emit { get; set; } = EmissionMode.All;
 

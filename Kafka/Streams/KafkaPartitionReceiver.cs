@@ -50,6 +50,8 @@ internal sealed class KafkaPartitionReceiver(
             EnableAutoCommit = true,
             AutoCommitIntervalMs = 1000,
             EnableAutoOffsetStore = false,
+            // A committed offset that retention has already deleted resumes at the oldest record, never the newest.
+            AutoOffsetReset = AutoOffsetReset.Earliest,
             FetchWaitMaxMs = 50,
         })).Build();
         try

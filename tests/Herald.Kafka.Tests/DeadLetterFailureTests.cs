@@ -14,8 +14,8 @@ public sealed class DeadLetterFailureTests
         foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 1);
         var kafka = new KafkaTestClient(broker.BootstrapServers);
         await kafka.ProduceDocumentsAsync("herald.documents", [KafkaPipelineCluster.Document("before")]);
-        // Not JSON, and larger than the silo's producer may send: its dead letter can never be written.
-        await kafka.ProduceAsync("herald.documents", "bad", "not json " + new string('x', 6000));
+        // Oversized, and larger than the silo's producer may send: its dead letter (original bytes) cannot be written.
+        await kafka.ProduceAsync("herald.documents", "bad", new string('x', 120_000));
         await kafka.ProduceDocumentsAsync("herald.documents", [KafkaPipelineCluster.Document("after")]);
 
         var builder = new InProcessTestClusterBuilder(1);
@@ -25,7 +25,8 @@ public sealed class DeadLetterFailureTests
             {
                 o.BootstrapServers = broker.BootstrapServers;
                 o.CreateTopics = false;
-                o.Client["message.max.bytes"] = "5000"; // central records fit; the dead letter above does not
+                o.MaxMessageBytes = 30_000;
+                o.Client["message.max.bytes"] = "100000";
             }));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -171,6 +171,7 @@ public sealed class PipelineValidationTests
             extra: 1
             annotators:
               - { name: money, version: "1.0", kind: money, timeout: soon, retries: 99 }
+              - { name: dates, version: 1.0.0, kind: dates, timeout: 5 }
               - { version: 1.0.0, kind: money }
             """);
         Assert.Equal(
@@ -180,7 +181,8 @@ public sealed class PipelineValidationTests
             "test.yaml:4:29: annotator 'money': version '1.0' is not a SemVer 2.0 version such as 1.2.0",
             "test.yaml:4:58: annotator 'money': timeout must be a positive duration such as 250ms, 5s or 2m",
             "test.yaml:4:73: annotator 'money': retries must be a whole number from 0 to 10",
-            "test.yaml:5:5: the annotator name is missing ('name:')",
+            "test.yaml:5:58: annotator 'dates': timeout must be a positive duration such as 250ms, 5s or 2m",
+            "test.yaml:6:5: the annotator name is missing ('name:')",
         ], problems);
     }
 

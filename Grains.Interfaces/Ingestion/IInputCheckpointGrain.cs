@@ -5,6 +5,11 @@ namespace Herald.Grains.Ingestion;
 /// position that is safe to commit is the contiguous low-water mark: the first offset received but not yet
 /// completed (or one past the highest received when all are complete).
 /// </summary>
+public static class InputCheckpoint
+{
+    public const long NeedsReset = -1;
+}
+
 [Alias("herald.input-checkpoint")]
 public interface IInputCheckpointGrain : IGrainWithStringKey
 {
@@ -14,7 +19,9 @@ public interface IInputCheckpointGrain : IGrainWithStringKey
 
     /// <summary>
     /// Offsets read since the last call, in order: <paramref name="inFlight"/> went to document grains,
-    /// <paramref name="settled"/> needed no processing (dead-lettered). Returns the offset that is safe to commit now.
+    /// <paramref name="settled"/> needed no processing (dead-lettered). Returns the offset that is safe to commit now,
+    /// or <see cref="InputCheckpoint.NeedsReset"/> when this checkpoint no longer knows what is in flight (it was lost
+    /// with its silo): the reader must then go back to its last committed offset and reset it.
     /// </summary>
     [Alias("received")]
     Task<long> ReceivedAsync(long[] inFlight, long[] settled);

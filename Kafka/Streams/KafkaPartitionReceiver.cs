@@ -109,7 +109,16 @@ internal sealed class KafkaPartitionReceiver(
         }
         try
         {
-            StoreOffset(await _checkpoint.ReceivedAsync([.. inFlight], [.. settled]));
+            var commit = await _checkpoint.ReceivedAsync([.. inFlight], [.. settled]);
+            if (commit == InputCheckpoint.NeedsReset)
+            {
+                // The checkpoint was lost with its silo, and with it what was in flight: start over from the last commit.
+                logger.LogWarning("Checkpoint {Key} was lost: re-reading {Partition} from offset {Offset}", _checkpointKey, _partition, _stored);
+                _consumer.Seek(new TopicPartitionOffset(_partition, _stored));
+                await _checkpoint.ResetAsync(_stored);
+                return [];
+            }
+            StoreOffset(commit);
             return batch;
         }
         catch when (first is { } start)

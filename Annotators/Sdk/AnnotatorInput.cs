@@ -15,7 +15,7 @@ public sealed class AnnotatorDocument(string id, string text, string? title, str
     public string Json { get; } = json;
 
     /// <summary>The document JSON, parsed on first use.</summary>
-    public JsonElement Root => _root ??= JsonDocument.Parse(Json).RootElement.Clone();
+    public JsonElement Root => _root ??= JsonElement.Parse(Json);
 }
 
 /// <summary>The result of one dependency, as its annotator produced it.</summary>
@@ -25,7 +25,7 @@ public sealed class DependencyResult(string version, string valueJson, string? s
     private IReadOnlyList<AnnotationSpan>? _spans;
 
     public string Version { get; } = version;
-    public JsonElement Value => _value ??= JsonDocument.Parse(valueJson).RootElement.Clone();
+    public JsonElement Value => _value ??= JsonElement.Parse(valueJson);
     public IReadOnlyList<AnnotationSpan> Spans => _spans ??= spansJson is null
         ? []
         : JsonSerializer.Deserialize<AnnotationSpan[]>(spansJson) ?? [];

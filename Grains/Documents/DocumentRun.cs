@@ -101,7 +101,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private JsonElement? ValueOf(string name)
     {
         if (pipeline.Find(name) is not { } node || _records[node.Index]?.Output is not { } output) return null;
-        return _values[node.Index] ??= JsonDocument.Parse(output.ValueJson).RootElement.Clone();
+        return _values[node.Index] ??= JsonElement.Parse(output.ValueJson);
     }
 
     /// <summary>Calls the annotator until it succeeds or its retries are spent; never throws.</summary>

@@ -35,8 +35,16 @@ internal sealed class KafkaPartitionReceiver(
         _checkpoint = grains.GetGrain<IInputCheckpointGrain>(_checkpointKey);
         // Finding the group coordinator and the committed offset blocks: keep it off the silo's scheduler threads.
         var (consumer, start) = await Task.Run(() => Connect(group, timeout));
+        try
+        {
+            await _checkpoint.ResetAsync(start);
+        }
+        catch
+        {
+            consumer.Dispose(); // Orleans retries Initialize with a new attempt
+            throw;
+        }
         _consumer = consumer;
-        await _checkpoint.ResetAsync(start);
         _stored = start;
         logger.LogInformation("Pipeline {Tag} reads {Partition} from offset {Offset} (group {Group})", pipelineTag, _partition, start, group);
     }
@@ -209,8 +217,17 @@ internal sealed class KafkaPartitionReceiver(
     {
         if (_consumer is not { } consumer) return;
         _consumer = null;
-        // Hand the partition over with everything durable committed.
-        var commit = await _checkpoint.ReceivedAsync([], []);
+        long commit;
+        try
+        {
+            // Hand the partition over with everything durable committed.
+            commit = await _checkpoint.ReceivedAsync([], []);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Checkpoint {Key} unreachable at hand-over: committing what was stored", _checkpointKey);
+            commit = _stored;
+        }
         // Committing and leaving block on the broker: keep them off the silo's scheduler threads.
         await Task.Run(() =>
         {

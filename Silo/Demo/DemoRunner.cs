@@ -41,19 +41,9 @@ internal sealed class DemoRunner(DemoOptions options, KafkaConnection kafka, IHo
 
     private void Run(CancellationToken cancellationToken)
     {
-        var lines = File.ReadAllLines(options.File).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
-        var expected = new HashSet<string>();
-        foreach (var line in lines)
-        {
-            try
-            {
-                expected.Add(DocumentParser.Parse(line).Id);
-            }
-            catch (InvalidDocumentException)
-            {
-                // Produced anyway: Herald dead-letters it with the reason.
-            }
-        }
+        // Lines that are not documents are produced anyway (without a key): Herald dead-letters them with the reason.
+        var lines = File.ReadAllLines(options.File).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => (Id: IdOf(l), Json: l)).ToList();
+        var expected = lines.Select(l => l.Id).OfType<string>().ToHashSet();
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]>(kafka.Configure(new ConsumerConfig { GroupId = $"herald-demo-{Guid.NewGuid():n}" })).Build();
         // Start reading the central topic where it ends now: only this run's records count.
@@ -83,22 +73,24 @@ internal sealed class DemoRunner(DemoOptions options, KafkaConnection kafka, IHo
         if (seen.Count < expected.Count) Environment.ExitCode = 1;
     }
 
-    private void Produce(List<string> lines)
+    private void Produce(List<(string? Id, string Json)> lines)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]>(kafka.Configure(new ProducerConfig { EnableIdempotence = true, LingerMs = 5 })).Build();
-        foreach (var line in lines)
-        {
-            string? id = null;
-            try
-            {
-                id = DocumentParser.Parse(line).Id;
-            }
-            catch (InvalidDocumentException)
-            {
-            }
-            producer.Produce(kafka.Options.InputTopic, new Message<byte[]?, byte[]> { Key = id is null ? null : Encoding.UTF8.GetBytes(id), Value = Encoding.UTF8.GetBytes(line) });
-        }
+        foreach (var (id, json) in lines)
+            producer.Produce(kafka.Options.InputTopic, new Message<byte[]?, byte[]> { Key = id is null ? null : Encoding.UTF8.GetBytes(id), Value = Encoding.UTF8.GetBytes(json) });
         producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    private static string? IdOf(string line)
+    {
+        try
+        {
+            return DocumentParser.Parse(line).Id;
+        }
+        catch (InvalidDocumentException)
+        {
+            return null;
+        }
     }
 
     private static string? Header(ConsumeResult<byte[]?, byte[]> record, string name) =>

@@ -1,7 +1,5 @@
-using Herald.Grains.Hosting;
 using Herald.Kafka.Embedded;
 using Herald.Kafka.Hosting;
-using Orleans.TestingHost;
 using static Herald.Kafka.Tests.KafkaTestClient;
 
 namespace Herald.Kafka.Tests;
@@ -17,17 +15,7 @@ public sealed class EmissionModeTests
         var ids = Enumerable.Range(0, 10).Select(i => $"quiet-{i}").ToList();
         await kafka.ProduceDocumentsAsync("herald.documents", ids.Select(id => KafkaPipelineCluster.Document(id)));
 
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo
-            .AddHerald(o => o.PipelinesPath = Path.Combine(AppContext.BaseDirectory, "pipelines"))
-            .AddHeraldKafka(["news"], o =>
-            {
-                o.BootstrapServers = broker.BootstrapServers;
-                o.CreateTopics = false;
-                o.Emit = EmissionMode.Complete;
-            }));
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await using var cluster = await OneSiloCluster.StartAsync(broker, o => o.Emit = EmissionMode.Complete);
 
         // A document's records share its partition, in order, and a per-annotation record would precede its
         // completion: once every completion is read, any such record would have been read too.

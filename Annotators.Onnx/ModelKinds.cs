@@ -1,3 +1,4 @@
+using Herald.Annotators.Onnx.Classification;
 using Herald.Annotators.Onnx.Embeddings;
 
 namespace Herald.Annotators.Onnx;
@@ -5,5 +6,5 @@ namespace Herald.Annotators.Onnx;
 /// <summary>The model-backed kinds every Herald silo (and the CLI's validator) knows.</summary>
 public static class ModelKinds
 {
-    public static IReadOnlyList<AnnotatorKind> All { get; } = [OnnxEmbeddingAnnotator.Kind];
+    public static IReadOnlyList<AnnotatorKind> All { get; } = [OnnxEmbeddingAnnotator.Kind, OnnxClassifier.Kind];
 }

@@ -1,4 +1,5 @@
 using Herald.Annotators.Rules;
+using Herald.Annotators.Rules.Entities;
 
 namespace Herald.Annotators;
 
@@ -11,5 +12,6 @@ public static class BuiltInKinds
         DatesAnnotator.Kind,
         KeywordClassifier.Kind,
         SignalAssembler.Kind,
+        EntityRecognizer.Kind,
     ];
 }

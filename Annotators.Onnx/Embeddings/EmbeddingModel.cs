@@ -1,3 +1,4 @@
+using Herald.Annotators.Onnx.Serving;
 namespace Herald.Annotators.Onnx.Embeddings;
 
 /// <summary>A loaded sentence encoder with the micro-batcher that feeds it; one per model and settings per process.</summary>

@@ -34,7 +34,8 @@ public sealed class SignalAssembler(SignalOptions options) : IAnnotator
             ["amount"] = Largest(input.Dependency(options.Money), evidence),
             ["date"] = FirstDate(input.Dependency(options.Dates), evidence),
         };
-        var (companies, people) = Parties(input.Dependency(options.Entities), evidence);
+        var label = type is { } l && l.ValueKind == JsonValueKind.Object && l.TryGetProperty("label", out var v) ? v.GetString() : null;
+        var (companies, people) = Parties(input.Document.Text, label, input.Dependency(options.Entities), evidence);
         signal["companies"] = companies;
         signal["people"] = people;
         signal["evidence"] = evidence;
@@ -61,30 +62,44 @@ public sealed class SignalAssembler(SignalOptions options) : IAnnotator
         return node;
     }
 
-    private static (JsonArray Companies, JsonArray People) Parties(DependencyResult? entities, JsonArray evidence)
+    private static (JsonArray Companies, JsonArray People) Parties(string text, string? type, DependencyResult? entities, JsonArray evidence)
     {
         var companies = new JsonArray();
         var people = new JsonArray();
         if (entities is null || !entities.Value.TryGetProperty("entities", out var list) || list.ValueKind != JsonValueKind.Array)
             return (companies, people);
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entity in list.EnumerateArray())
+        var found = list.EnumerateArray()
+            .Select(e => (Text: String(e, "text"), Label: String(e, "label"), Start: Int(e, "start"), End: Int(e, "end")))
+            .Where(e => e is { Text: not null, Label: "ORG" or "PER", Start: >= 0 } && e.End <= text.Length)
+            .Select(e => (e.Text!, e.Label!, e.Start, e.End));
+        var entries = new Dictionary<string, JsonObject>(StringComparer.OrdinalIgnoreCase);
+        foreach (var party in PartyRoles.Assign(text, type, found))
         {
-            var text = entity.TryGetProperty("text", out var t) ? t.GetString() : null;
-            var label = entity.TryGetProperty("label", out var l) ? l.GetString() : null;
-            if (text is null || !seen.Add(label + "|" + text)) continue;
-            var party = new JsonObject
+            evidence.Add(new JsonObject { ["label"] = party.Label, ["start"] = party.Start, ["end"] = party.End, ["text"] = party.Name });
+            if (entries.TryGetValue(party.Name, out var seen) || (seen = ShortFormOf(party, entries)) is not null)
             {
-                ["name"] = text,
-                ["role"] = entity.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String ? role.GetString() : null,
-            };
-            if (label == "ORG") companies.Add(party);
-            else if (label == "PER") people.Add(party);
-            else continue;
-            AddEvidence(evidence, label!, JsonNode.Parse(entity.GetRawText())!.AsObject());
+                // A name mentioned again takes the role of its first mention that has one.
+                seen["role"] ??= party.Role;
+                if (party.Label == "PER") seen["title"] ??= party.Title;
+                continue;
+            }
+            var entry = entries[party.Name] = new JsonObject { ["name"] = party.Name, ["role"] = party.Role };
+            if (party.Label == "PER") entry["title"] = party.Title;
+            (party.Label == "ORG" ? companies : people).Add(entry);
         }
         return (companies, people);
     }
+
+    /// <summary>The entry a later short mention refers to: a person's surname ("Lindqvist"), a company's leading words ("Skyloom").</summary>
+    private static JsonObject? ShortFormOf(Party party, Dictionary<string, JsonObject> entries) => entries
+        .Where(e => party.Label == "PER" ? e.Key.EndsWith(" " + party.Name, StringComparison.OrdinalIgnoreCase)
+                                         : e.Key.StartsWith(party.Name + " ", StringComparison.OrdinalIgnoreCase))
+        .Select(e => e.Value)
+        .FirstOrDefault(e => e.ContainsKey("title") == (party.Label == "PER"));
+
+    private static string? String(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : -1;
 
     private static void AddEvidence(JsonArray evidence, string label, JsonObject source)
     {

@@ -10,5 +10,6 @@ public static class HeraldCommand
     public static RootCommand Create(IAnsiConsole console) => new("herald: Herald's command line")
     {
         PipelinesCommand.Create(console),
+        ModelsCommand.Create(console),
     };
 }

@@ -36,7 +36,7 @@ internal static class DemoFormat
              + $"{rejected} rejected line(s) sent to the dead-letter topic. Signals: {string.Join(", ", signals)}. Failed annotations: {failed}.";
     }
 
-    /// <summary>A short rendering of an annotation value: the signal, a label, the items found, or the raw JSON.</summary>
+    /// <summary>A short rendering of an annotation value: the signal, a label, a vector's size, the items found, or the raw JSON.</summary>
     private static string Describe(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Object) return value.GetRawText();
@@ -46,14 +46,29 @@ internal static class DemoFormat
                 ? $" {a.GetProperty("currency").GetString()} {a.GetProperty("amount").GetDecimal():#,0}" : "";
             var date = value.TryGetProperty("date", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("date", out var dd)
                 ? $" on {dd}" : "";
-            return $"[{type.GetString()}{amount}{date}]";
+            var parties = Parties(value, "companies").Concat(Parties(value, "people")).ToList();
+            return $"[{type.GetString()}{amount}{date}{(parties.Count > 0 ? ": " + string.Join(", ", parties) : "")}]";
         }
-        if (value.TryGetProperty("label", out var label)) return label.ToString();
+        if (value.TryGetProperty("label", out var label))
+            return value.TryGetProperty("score", out var score) ? $"{label} ({score.GetDouble():0.00})" : label.ToString();
+        if (value.TryGetProperty("vector", out var vector) && vector.ValueKind == JsonValueKind.Array) return $"{vector.GetArrayLength()}-d vector";
         foreach (var property in value.EnumerateObject())
         {
             if (property.Value.ValueKind == JsonValueKind.Array)
-                return string.Join("|", property.Value.EnumerateArray().Select(i => i.TryGetProperty("text", out var t) ? t.GetString() : i.ToString()));
+                return string.Join("|", property.Value.EnumerateArray().Select(i =>
+                    i.ValueKind == JsonValueKind.Object && i.TryGetProperty("text", out var t) ? t.GetString() : i.ToString()));
         }
         return value.GetRawText();
     }
+
+    /// <summary>"Osprey Grid Inc. (investee)", "Jane Doe (appointee, CEO)".</summary>
+    private static IEnumerable<string> Parties(JsonElement signal, string property) =>
+        signal.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(p =>
+            {
+                var role = string.Join(", ", new[] { "role", "title" }
+                    .Select(k => p.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null).OfType<string>());
+                return role.Length > 0 ? $"{p.GetProperty("name").GetString()} ({role})" : p.GetProperty("name").GetString()!;
+            })
+            : [];
 }

@@ -19,7 +19,7 @@ public sealed class KafkaPipelineCluster : IAsyncLifetime
     public const string Annotations = "herald.annotations";
     public const string DeadLetters = "herald.deadletter";
 
-    private readonly string _pipelines = Directory.CreateTempSubdirectory("herald-kafka-pipelines-").FullName;
+    private readonly string _pipelines = RulesPipeline.Folder("news", "backfill");
 
     public EmbeddedKafkaBroker Broker { get; } = new();
     public KafkaTestClient Kafka => new(Broker.BootstrapServers);
@@ -29,9 +29,6 @@ public sealed class KafkaPipelineCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         foreach (var topic in new[] { Input, Annotations, DeadLetters }) Broker.CreateTopic(topic, Partitions);
-        var news = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "pipelines", "news.yaml"));
-        await File.WriteAllTextAsync(Path.Combine(_pipelines, "news.yaml"), news);
-        await File.WriteAllTextAsync(Path.Combine(_pipelines, "backfill.yaml"), news.Replace("pipeline: news", "pipeline: backfill"));
         await Kafka.ProduceDocumentsAsync(Input, HistoricalIds.Select(id => Document(id)));
 
         var builder = new InProcessTestClusterBuilder(2);

@@ -30,12 +30,12 @@ public sealed class KafkaPipelineTests(KafkaPipelineCluster fixture)
         {
             var id = (string)sent["id"]!;
             var history = records.Where(r => r.Message.Key == id && Header(r, "herald-pipeline") == "news").OrderBy(r => r.Offset.Value).ToList();
-            // A record per annotation (money, dates, event-type, signal), then the completion: the full history.
-            Assert.Equal(["annotation", "annotation", "annotation", "annotation", "complete"], history.Select(r => Header(r, "herald-event")));
+            // A record per annotation (event-type, entities, money, dates, signal), then the completion: the full history.
+            Assert.Equal(["annotation", "annotation", "annotation", "annotation", "annotation", "complete"], history.Select(r => Header(r, "herald-event")));
             var bodies = history.Select(r => JsonNode.Parse(r.Message.Value)!.AsObject()).ToList();
-            Assert.Equal([1L, 2, 3, 4, 5], bodies.Select(b => (long)b["sequence"]!));
-            Assert.Equal([1, 2, 3, 4, 4], bodies.Select(b => b["annotations"]!.AsObject().Count));
-            Assert.Equal(["running", "running", "running", "running", "complete"], bodies.Select(b => (string)b["status"]!));
+            Assert.Equal([1L, 2, 3, 4, 5, 6], bodies.Select(b => (long)b["sequence"]!));
+            Assert.Equal([1, 2, 3, 4, 5, 5], bodies.Select(b => b["annotations"]!.AsObject().Count));
+            Assert.Equal(["running", "running", "running", "running", "running", "complete"], bodies.Select(b => (string)b["status"]!));
 
             var final = bodies[^1];
             Assert.Equal(id, (string)final["id"]!);

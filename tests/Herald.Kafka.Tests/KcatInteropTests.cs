@@ -55,9 +55,10 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         {
             var record = completes[(string)sent["id"]!];
             Assert.Equal("complete", (string)record["status"]!);
-            Assert.Equal(5, (long)record["sequence"]!);
+            // Five annotation records (sequence 1-5), then the completion.
+            Assert.Equal(6, (long)record["sequence"]!);
             Assert.True(JsonNode.DeepEquals(sent, record["document"]));
-            Assert.Equal(["dates", "event-type", "money", "signal"], record["annotations"]!.AsObject().Select(a => a.Key).Order(StringComparer.Ordinal));
+            Assert.Equal(["dates", "entities", "event-type", "money", "signal"], record["annotations"]!.AsObject().Select(a => a.Key).Order(StringComparer.Ordinal));
             Assert.All(record["annotations"]!.AsObject(), a => Assert.Equal("done", (string)a.Value!["status"]!));
         }
 

@@ -50,7 +50,7 @@ public sealed class SiloProcess : IDisposable
         {
             ["Herald__Kafka__BootstrapServers"] = bootstrapServers,
             ["Herald__Kafka__CreateTopics"] = "false",
-            ["Herald__PipelinesPath"] = Path.Combine(RepositoryRoot(), "pipelines"),
+            ["Herald__PipelinesPath"] = RulesPipeline.Folder("news"),
             ["Herald__Cluster__SiloPort"] = siloPort.ToString(),
             ["Herald__Cluster__GatewayPort"] = FreePort().ToString(),
             // Declare a dead silo within a few seconds rather than the production defaults.

@@ -25,7 +25,7 @@ public sealed class PipelinesValidateTests
         var (exitCode, output) = await Herald("pipelines", "validate", Path.Combine(AppContext.BaseDirectory, "pipelines"));
 
         Assert.Equal(0, exitCode);
-        Assert.Matches(@"ok +\S+news\.yaml: pipeline 'news' version [0-9a-f]{12}, 4 annotators", output);
+        Assert.Matches(@"ok +\S+news\.yaml: pipeline 'news' version [0-9a-f]{12}, 7 annotators", output);
     }
 
     [Fact]

@@ -147,6 +147,6 @@ public sealed class DocumentGrainTests(EngineCluster fixture)
     {
         var document = NewDocument();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RunAsync("nope", document));
-        Assert.Contains("no pipeline 'nope' is deployed (deployed: concurrent, diamond, embedded, flaky, gated, news, slow)", error.Message);
+        Assert.Contains("no pipeline 'nope' is deployed (deployed: concurrent, diamond, embedded, flaky, gated, news, news-rules, slow)", error.Message);
     }
 }

@@ -20,7 +20,12 @@ public sealed class EngineCluster : IAsyncLifetime
     {
         foreach (var (tag, yaml) in TestPipelines.All)
             await File.WriteAllTextAsync(Path.Combine(_folder, $"{tag}.yaml"), yaml);
+        // The shipped news pipeline (with its trained heads) and its rules-only variant: event-type 2.x and 1.x side by side.
         File.Copy(Path.Combine(AppContext.BaseDirectory, "pipelines", "news.yaml"), Path.Combine(_folder, "news.yaml"));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "samples", "pipelines", "news-rules.yaml"), Path.Combine(_folder, "news-rules.yaml"));
+        Directory.CreateDirectory(Path.Combine(_folder, "models"));
+        foreach (var model in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "pipelines", "models"), "*.onnx"))
+            File.Copy(model, Path.Combine(_folder, "models", Path.GetFileName(model)));
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>

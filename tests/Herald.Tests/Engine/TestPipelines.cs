@@ -43,8 +43,8 @@ public static class TestPipelines
         ("embedded", """
             pipeline: embedded
             annotators:
-              - { name: embedding, version: 1.0.0, kind: onnx-embedding, options: { batchSize: 8, batchWaitMs: 5 } }
-              - { name: after, version: 1.0.0, kind: probe, requires: [embedding@^1], when: embedding.dimensions == 384 }
+              - { name: embedding, version: 0.9.0, kind: onnx-embedding, options: { batchSize: 8, batchWaitMs: 5 } }
+              - { name: after, version: 1.0.0, kind: probe, requires: [embedding@^0.9], when: embedding.dimensions == 384 }
             """),
         ("slow", """
             pipeline: slow

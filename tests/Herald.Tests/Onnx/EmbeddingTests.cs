@@ -1,5 +1,6 @@
 using Herald.Annotators;
 using Herald.Annotators.Onnx.Embeddings;
+using Herald.Annotators.Onnx.Serving;
 using Herald.Annotators.Onnx.Models;
 using Herald.Annotators.Onnx.Text;
 using Herald.Pipelines;

@@ -1,4 +1,5 @@
 using Herald.Annotators;
+using Herald.Annotators.Onnx;
 using Herald.Pipelines;
 
 namespace Herald.Tests.Pipelines;
@@ -17,7 +18,7 @@ public sealed class PipelineValidationTests
     public void The_shipped_news_pipeline_is_valid()
     {
         var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances());
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), new AnnotatorInstances());
         var pipelines = compiler.CompileAll(PipelineFiles.Read(Path.Combine(AppContext.BaseDirectory, "pipelines")), problems);
 
         Assert.Empty(problems);
@@ -45,7 +46,7 @@ public sealed class PipelineValidationTests
             annotators:
               - { name: money, version: 1.0.0, kind: moneyz }
             """);
-        Assert.Equal(["test.yaml:3:5: annotator 'money': unknown kind 'moneyz' (known kinds: dates, keywords, money, signal)"], problems);
+        Assert.Equal(["test.yaml:3:5: annotator 'money': unknown kind 'moneyz' (known kinds: dates, entities, keywords, money, signal)"], problems);
     }
 
     [Fact]

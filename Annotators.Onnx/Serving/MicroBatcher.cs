@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Herald.Annotators.Onnx.Embeddings;
+namespace Herald.Annotators.Onnx.Serving;
 
 /// <summary>
 /// Gathers concurrent requests into batches for one model: a batch is run as soon as it holds

@@ -1,0 +1,90 @@
+using Herald.Annotators.Onnx.Serving;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Herald.Annotators.Onnx.Classification;
+
+/// <summary>
+/// A classification head on one shared <see cref="InferenceSession"/>: a batch of feature vectors in, one probability
+/// distribution over <see cref="Labels"/> per vector out. The signature is checked when it loads.
+/// </summary>
+public sealed class ClassificationHead : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string _inputName;
+    private readonly string _outputName;
+
+    public ClassificationHead(string path, string? labelsPath, string? output, int threads, int batchSize, TimeSpan batchWait)
+    {
+        _session = ModelFiles.OpenSession(path, threads);
+        try
+        {
+            ModelFiles.CheckSession(_session.InputMetadata.Count == 1, path,
+                $"must have one input (a feature vector), but has {_session.InputMetadata.Count}: {string.Join(", ", _session.InputMetadata.Keys)}");
+            var (inputName, input) = _session.InputMetadata.Single();
+            ModelFiles.CheckSession(input.ElementType == typeof(float) && input.Dimensions.Length == 2 && input.Dimensions[1] > 0, path,
+                $"input '{inputName}' must be float [batch, dimensions], not {Describe(input)}");
+            _inputName = inputName;
+            Dimensions = input.Dimensions[1];
+
+            Labels = ModelFiles.Labels(_session, path, labelsPath);
+            // Exporters add pass-through outputs (ML.NET's "Features.output"): the scores are the float output one column per label wide.
+            var scoreOutputs = _session.OutputMetadata
+                .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2)
+                .Where(o => output is not null || o.Value.Dimensions[1] <= 0 || o.Value.Dimensions[1] == Labels.Length)
+                .Select(o => o.Key).ToList();
+            _outputName = output ?? (scoreOutputs.Count == 1 ? scoreOutputs[0]
+                : throw new AnnotatorConfigurationException(
+                    $"model file {path} has {scoreOutputs.Count} float [batch, {Labels.Length}] outputs for its {Labels.Length} labels ({string.Join(", ", _session.OutputMetadata.Select(o => $"{o.Key} {Describe(o.Value)}"))}): name one with option 'output'"));
+            ModelFiles.CheckSession(scoreOutputs.Contains(_outputName), path,
+                $"has no float [batch, labels] output '{_outputName}' (outputs: {string.Join(", ", _session.OutputMetadata.Select(o => $"{o.Key} {Describe(o.Value)}"))})");
+            var width = _session.OutputMetadata[_outputName].Dimensions[1];
+            ModelFiles.CheckSession(width <= 0 || width == Labels.Length, path,
+                $"scores {width} labels per row but {Labels.Length} labels are given ({string.Join(", ", Labels)})");
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+        Batcher = new MicroBatcher<float[], float[]>(Score, batchSize, batchWait);
+    }
+
+    public int Dimensions { get; }
+
+    public string[] Labels { get; }
+
+    public MicroBatcher<float[], float[]> Batcher { get; }
+
+    /// <summary>Probabilities per label for each vector, in one inference.</summary>
+    public float[][] Score(IReadOnlyList<float[]> vectors)
+    {
+        var features = new DenseTensor<float>([vectors.Count, Dimensions]);
+        for (var row = 0; row < vectors.Count; row++)
+        {
+            if (vectors[row].Length != Dimensions)
+                throw new InvalidOperationException($"the input vector has {vectors[row].Length} dimensions; the model takes {Dimensions}");
+            vectors[row].CopyTo(features.Buffer.Span.Slice(row * Dimensions, Dimensions));
+        }
+        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, features)], [_outputName]);
+        var scores = results[0].AsTensor<float>();
+        if (scores.Dimensions[1] != Labels.Length)
+            throw new InvalidOperationException($"the model scored {scores.Dimensions[1]} labels per row, but {Labels.Length} labels are configured");
+        return [.. Enumerable.Range(0, vectors.Count).Select(row => Distribution(scores, row))];
+    }
+
+    /// <summary>Scores that already form a distribution are kept; anything else (logits) goes through softmax.</summary>
+    private float[] Distribution(Tensor<float> scores, int row)
+    {
+        var values = Enumerable.Range(0, Labels.Length).Select(i => scores[row, i]).ToArray();
+        if (values.All(v => v is >= 0 and <= 1) && Math.Abs(values.Sum() - 1) < 1e-3) return values;
+        var max = values.Max();
+        var exp = values.Select(v => MathF.Exp(v - max)).ToArray();
+        var sum = exp.Sum();
+        return [.. exp.Select(e => e / sum)];
+    }
+
+    private static string Describe(NodeMetadata metadata) => $"{metadata.ElementType.Name} [{string.Join(", ", metadata.Dimensions)}]";
+
+    public void Dispose() => _session.Dispose();
+}

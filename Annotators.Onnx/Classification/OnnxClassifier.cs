@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Herald.Annotators.Onnx.Serving;
+
+namespace Herald.Annotators.Onnx.Classification;
+
+/// <summary>
+/// A classification head over an embedding: value <c>{"label", "score", "distribution": {"label": p, ...}}</c>.
+/// Concurrent documents are scored in shared batches.
+/// </summary>
+public sealed class OnnxClassifier(ClassificationHead head, string input) : IAnnotator
+{
+    // One session per head file and settings per process, however many annotator versions or pipelines use it.
+    private static readonly ConcurrentDictionary<(string, string?, string?, int, int, double), Lazy<ClassificationHead>> Heads = new();
+
+    public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxClassifierOptions>(
+        "onnx-classifier", "ONNX classification head over an embedding annotation: label, score and distribution", Create);
+
+    private static OnnxClassifier Create(OnnxClassifierOptions options, AnnotatorSpec spec)
+    {
+        if (options.BatchSize is < 1 or > 1024) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 1024");
+        if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
+        if (string.IsNullOrWhiteSpace(options.Input)) throw new AnnotatorConfigurationException("option 'input' must name a dependency");
+        var model = ModelFiles.Resolve("model", options.Model, spec);
+        var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
+        var key = (model, labels, options.Output, options.Threads, options.BatchSize, options.BatchWaitMs);
+        var head = Heads.GetOrAdd(key, _ => new Lazy<ClassificationHead>(() =>
+            new ClassificationHead(model, labels, options.Output, options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
+        try
+        {
+            return new OnnxClassifier(head.Value, options.Input);
+        }
+        catch
+        {
+            Heads.TryRemove(key, out _); // a fixed file can be retried
+            throw;
+        }
+    }
+
+    public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput document, CancellationToken cancellationToken)
+    {
+        var dependency = document.Dependency(input) ?? throw new InvalidOperationException($"the input dependency '{input}' is not among this annotator's requires");
+        if (!dependency.Value.TryGetProperty("vector", out var vector) || vector.ValueKind != JsonValueKind.Array)
+            throw new InvalidOperationException($"the input dependency '{input}' has no 'vector' (is it an onnx-embedding annotator?)");
+        var features = vector.EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        var distribution = await head.Batcher.SubmitAsync(features, cancellationToken);
+        var best = Array.IndexOf(distribution, distribution.Max());
+        var byLabel = new JsonObject();
+        for (var i = 0; i < head.Labels.Length; i++) byLabel[head.Labels[i]] = Math.Round(distribution[i], 4);
+        return Annotation.Of(new JsonObject
+        {
+            ["label"] = head.Labels[best],
+            ["score"] = Math.Round(distribution[best], 4),
+            ["distribution"] = byLabel,
+        });
+    }
+}

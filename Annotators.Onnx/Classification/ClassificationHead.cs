@@ -28,17 +28,11 @@ public sealed class ClassificationHead : IDisposable
             Dimensions = input.Dimensions[1];
 
             Labels = ModelFiles.Labels(_session, path, labelsPath);
-            // Exporters add pass-through outputs (ML.NET's "Features.output"): the scores are the float output one column per label wide.
-            var scoreOutputs = _session.OutputMetadata
-                .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2)
-                .Where(o => output is not null || o.Value.Dimensions[1] <= 0 || o.Value.Dimensions[1] == Labels.Length)
-                .Select(o => o.Key).ToList();
-            _outputName = output ?? (scoreOutputs.Count == 1 ? scoreOutputs[0]
-                : throw new AnnotatorConfigurationException(
-                    $"model file {path} has {scoreOutputs.Count} float [batch, {Labels.Length}] outputs for its {Labels.Length} labels ({string.Join(", ", _session.OutputMetadata.Select(o => $"{o.Key} {Describe(o.Value)}"))}): name one with option 'output'"));
-            ModelFiles.CheckSession(scoreOutputs.Contains(_outputName), path,
-                $"has no float [batch, labels] output '{_outputName}' (outputs: {string.Join(", ", _session.OutputMetadata.Select(o => $"{o.Key} {Describe(o.Value)}"))})");
-            var width = _session.OutputMetadata[_outputName].Dimensions[1];
+            _outputName = output ?? ScoresOutput(path);
+            var scores = _session.OutputMetadata.GetValueOrDefault(_outputName);
+            ModelFiles.CheckSession(scores is { Dimensions.Length: 2 } && scores.ElementType == typeof(float), path,
+                $"has no float [batch, labels] output '{_outputName}' (outputs: {Outputs()})");
+            var width = scores!.Dimensions[1];
             ModelFiles.CheckSession(width <= 0 || width == Labels.Length, path,
                 $"scores {width} labels per row but {Labels.Length} labels are given ({string.Join(", ", Labels)})");
         }
@@ -83,6 +77,21 @@ public sealed class ClassificationHead : IDisposable
         var sum = exp.Sum();
         return [.. exp.Select(e => e / sum)];
     }
+
+    /// <summary>
+    /// The float [batch, labels] output. Exporters add pass-through outputs (ML.NET's "Features.output", as wide as the
+    /// input), so those are not candidates; more than one candidate must be named with the 'output' option.
+    /// </summary>
+    private string ScoresOutput(string path)
+    {
+        var candidates = _session.OutputMetadata
+            .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2 && o.Value.Dimensions[1] != Dimensions)
+            .Select(o => o.Key).ToList();
+        return candidates.Count == 1 ? candidates[0] : throw new AnnotatorConfigurationException(
+            $"model file {path} has {candidates.Count} float [batch, labels] outputs ({Outputs()}): name the scores with option 'output'");
+    }
+
+    private string Outputs() => string.Join(", ", _session.OutputMetadata.Select(o => $"{o.Key} {Describe(o.Value)}"));
 
     private static string Describe(NodeMetadata metadata) => $"{metadata.ElementType.Name} [{string.Join(", ", metadata.Dimensions)}]";
 

@@ -5,24 +5,11 @@ namespace Herald.Tests.Cli;
 
 public sealed class PipelinesValidateTests
 {
-    private static async Task<(int ExitCode, string Output)> Herald(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 400;
-        var exitCode = await HeraldCommand.Create(console).Parse(args).InvokeAsync();
-        return (exitCode, output.ToString());
-    }
 
     [Fact]
     public async Task A_valid_folder_passes_with_exit_code_zero()
     {
-        var (exitCode, output) = await Herald("pipelines", "validate", Path.Combine(AppContext.BaseDirectory, "pipelines"));
+        var (exitCode, output) = await HeraldCli.RunAsync("pipelines", "validate", Path.Combine(AppContext.BaseDirectory, "pipelines"));
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"ok +\S+news\.yaml: pipeline 'news' version [0-9a-f]{12}, 7 annotators", output);
@@ -37,7 +24,7 @@ public sealed class PipelinesValidateTests
         await File.WriteAllTextAsync(cyclic, "pipeline: cyclic\nannotators:\n  - { name: a, version: 1.0.0, kind: money, requires: [b] }\n  - { name: b, version: 1.0.0, kind: money, requires: [a] }\n");
         await File.WriteAllTextAsync(broken, "pipeline: broken\nannotators:\n  - { name: a, version: 1.0.0, kind: nope }\n");
 
-        var (exitCode, output) = await Herald("pipelines", "validate", cyclic, broken, Path.Combine(folder, "missing.yaml"));
+        var (exitCode, output) = await HeraldCli.RunAsync("pipelines", "validate", cyclic, broken, Path.Combine(folder, "missing.yaml"));
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"error {cyclic}:3:5: dependency cycle: a -> b -> a", output);

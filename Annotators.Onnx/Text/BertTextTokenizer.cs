@@ -17,14 +17,20 @@ public sealed partial class BertTextTokenizer
     private static readonly string[] Specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
     private readonly BertTokenizer _tokenizer;
+    private readonly bool _lowerCase;
 
-    public BertTextTokenizer(string vocabulary)
+    /// <param name="lowerCase">
+    /// Uncased models (the default, like MiniLM) lower-case and drop accents; cased ones (bert-base-cased NER exports)
+    /// keep both, as their tokenizer's do_lower_case=false does.
+    /// </param>
+    public BertTextTokenizer(string vocabulary, bool lowerCase = true)
     {
+        _lowerCase = lowerCase;
         var ids = vocabulary.Split('\n').Select((token, id) => (token, id)).Where(t => Specials.Contains(t.token)).ToDictionary(t => t.token, t => t.id);
         _tokenizer = BertTokenizer.Create(new MemoryStream(Encoding.UTF8.GetBytes(vocabulary)), new BertOptions
         {
-            LowerCaseBeforeTokenization = true,
-            RemoveNonSpacingMarks = true,
+            LowerCaseBeforeTokenization = lowerCase,
+            RemoveNonSpacingMarks = lowerCase,
             ApplyBasicTokenization = true,
             PreTokenizer = new RegexPreTokenizer(Words(), ids),
             SpecialTokens = ids,
@@ -39,7 +45,36 @@ public sealed partial class BertTextTokenizer
     /// <summary>[CLS] tokens [SEP], truncated to at most <paramref name="maxTokens"/> ids in all.</summary>
     public int[] Encode(string text, int maxTokens)
     {
-        var ids = _tokenizer.EncodeToIds(text.Normalize(NormalizationForm.FormD), maxTokens, addSpecialTokens: true, out _, out _);
+        var ids = _tokenizer.EncodeToIds(Normalize(text), maxTokens, addSpecialTokens: true, out _, out _);
         return [.. ids];
     }
+
+    /// <summary>
+    /// [CLS] tokens [SEP] with, for every token, the word of <paramref name="text"/> it came from: words are found in the
+    /// original text (so their offsets are exact, whatever normalisation does to lengths) and each is split into
+    /// word pieces on its own, which gives the same pieces as encoding the whole text.
+    /// </summary>
+    public WordPieces EncodeWords(string text, int maxTokens)
+    {
+        var ids = new List<int> { _tokenizer.ClassificationTokenId };
+        var wordOfToken = new List<int> { -1 };
+        var words = new List<(int Start, int End)>();
+        foreach (Match word in Words().Matches(text))
+        {
+            var pieces = _tokenizer.EncodeToIds(Normalize(word.Value), addSpecialTokens: false);
+            if (pieces.Count == 0) continue; // a word the normaliser removed entirely (a lone combining mark)
+            if (ids.Count + pieces.Count > maxTokens - 1) break;
+            ids.AddRange(pieces);
+            wordOfToken.AddRange(Enumerable.Repeat(words.Count, pieces.Count));
+            words.Add((word.Index, word.Index + word.Length));
+        }
+        ids.Add(_tokenizer.SeparatorTokenId);
+        wordOfToken.Add(-1);
+        return new WordPieces([.. ids], [.. wordOfToken], [.. words]);
+    }
+
+    private string Normalize(string text) => _lowerCase ? text.Normalize(NormalizationForm.FormD) : text;
 }
+
+/// <summary>Token ids with, per token, the index of its word in <see cref="Words"/> (-1 for [CLS] and [SEP]).</summary>
+public sealed record WordPieces(int[] Ids, int[] WordOfToken, (int Start, int End)[] Words);

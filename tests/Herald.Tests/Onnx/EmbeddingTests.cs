@@ -25,9 +25,13 @@ public sealed class EmbeddingTests
         reference.LoadVocabulary(new StringReader(BuiltInModels.MiniLmVocabulary()), convertInputToLowercase: true);
         var expected = reference.Encode(text, 256).InputIds.ToArray().Select(id => (int)id).ToArray();
 
-        var ids = new BertTextTokenizer(BuiltInModels.MiniLmVocabulary()).Encode(text, 256);
+        var tokenizer = new BertTextTokenizer(BuiltInModels.MiniLmVocabulary());
 
-        Assert.Equal(expected, ids);
+        Assert.Equal(expected, tokenizer.Encode(text, 256));
+        // Word by word (what token classification uses, for exact offsets) gives the same ids as the whole text.
+        var words = tokenizer.EncodeWords(text, 256);
+        Assert.Equal(expected, words.Ids);
+        Assert.All(words.Words, w => Assert.False(string.IsNullOrWhiteSpace(text[w.Start..w.End])));
     }
 
     [Fact]

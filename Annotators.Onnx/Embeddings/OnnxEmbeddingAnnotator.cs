@@ -36,6 +36,9 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
     // One session (and batcher) per model file and settings per process, whichever annotator versions use it.
     private static readonly ConcurrentDictionary<(string, string?, int, int, int, double), Lazy<EmbeddingModel>> Models = new();
 
+    /// <summary>The encoders loaded in this process so far (for benchmarks and metrics: batch sizes gathered).</summary>
+    public static IEnumerable<EmbeddingModel> LoadedModels => Models.Values.Where(m => m.IsValueCreated).Select(m => m.Value);
+
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEmbeddingOptions>(
         "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create);
 

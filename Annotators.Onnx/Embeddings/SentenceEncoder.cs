@@ -1,3 +1,4 @@
+using Herald.Annotators.Onnx.Serving;
 using Herald.Annotators.Onnx.Text;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -17,7 +18,7 @@ public sealed class SentenceEncoder : IDisposable
 
     public SentenceEncoder(byte[] onnxModel, string vocabulary, int maxTokens, int intraOpThreads)
     {
-        _session = new InferenceSession(onnxModel, new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 });
+        _session = new InferenceSession(onnxModel, ModelFiles.SessionOptions(intraOpThreads));
         _tokenizer = new BertTextTokenizer(vocabulary);
         _maxTokens = maxTokens;
         string[] required = ["input_ids", "attention_mask"];

@@ -22,12 +22,23 @@ public static class ModelFiles
         if (threads is < 1 or > 64) throw new AnnotatorConfigurationException("option 'threads' must be between 1 and 64");
         try
         {
-            return new InferenceSession(path, new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 });
+            return new InferenceSession(path, SessionOptions(threads));
         }
         catch (OnnxRuntimeException e)
         {
             throw new AnnotatorConfigurationException($"model file {path} is not a readable ONNX model: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Settings for a session that shares its cores with the silo: the given intra-op threads, and no spinning, since
+    /// ONNX Runtime's idle threads otherwise spin and take CPU from the grains between inferences.
+    /// </summary>
+    public static SessionOptions SessionOptions(int threads)
+    {
+        var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     /// <summary>

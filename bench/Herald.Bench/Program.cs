@@ -8,10 +8,22 @@ switch (scenario)
         await DagBenchmark.RunAsync(DagBenchmark.Settings.FromArgs(args.Skip(1).ToArray()));
         return 0;
     case "kafka":
-        int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
         await KafkaBenchmark.RunAsync(Arg("--documents", 20_000), Arg("--rounds", 3));
         return 0;
+    case "models":
+        await ModelBenchmark.RunAsync(Repository(), Arg("--documents", 960), Arg("--rounds", 3), Arg("--in-flight", 64));
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (known: dag, kafka)");
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (known: dag, kafka, models)");
         return 2;
+}
+
+int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+
+// The repository root (samples and pipelines live there), found upwards from the working directory.
+static string Repository()
+{
+    for (var folder = new DirectoryInfo(Environment.CurrentDirectory); folder is not null; folder = folder.Parent)
+        if (File.Exists(Path.Combine(folder.FullName, "Orleans.sln"))) return folder.FullName;
+    throw new InvalidOperationException("run the benchmarks from inside the Herald repository");
 }

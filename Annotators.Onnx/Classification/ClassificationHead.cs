@@ -4,15 +4,20 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Herald.Annotators.Onnx.Classification;
 
+/// <summary>What a head scores: a feature vector (an embedding), or text for a model that takes text.</summary>
+public readonly record struct HeadInput(float[]? Vector, string? Text);
+
 /// <summary>
-/// A classification head on one shared <see cref="InferenceSession"/>: a batch of feature vectors in, one probability
-/// distribution over <see cref="Labels"/> per vector out. The signature is checked when it loads.
+/// A classification head on one shared <see cref="InferenceSession"/>: a batch of feature vectors (or of texts, for a
+/// model with a string input) in, one probability distribution over <see cref="Labels"/> per row out. The signature is
+/// checked when it loads.
 /// </summary>
 public sealed class ClassificationHead : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _inputName;
     private readonly string _outputName;
+    private readonly int _inputRank;
 
     public ClassificationHead(string path, string? labelsPath, string? output, int threads, int batchSize, TimeSpan batchWait)
     {
@@ -20,12 +25,14 @@ public sealed class ClassificationHead : IDisposable
         try
         {
             ModelFiles.CheckSession(_session.InputMetadata.Count == 1, path,
-                $"must have one input (a feature vector), but has {_session.InputMetadata.Count}: {string.Join(", ", _session.InputMetadata.Keys)}");
+                $"must have one input (a feature vector or text), but has {_session.InputMetadata.Count}: {string.Join(", ", _session.InputMetadata.Keys)}");
             var (inputName, input) = _session.InputMetadata.Single();
-            ModelFiles.CheckSession(input.ElementType == typeof(float) && input.Dimensions.Length == 2 && input.Dimensions[1] > 0, path,
-                $"input '{inputName}' must be float [batch, dimensions], not {Describe(input)}");
+            TakesText = input.ElementType == typeof(string) && input.Dimensions.Length is 1 or 2;
+            ModelFiles.CheckSession(TakesText || (input.ElementType == typeof(float) && input.Dimensions.Length == 2 && input.Dimensions[1] > 0), path,
+                $"input '{inputName}' must be float [batch, dimensions] or string [batch, 1], not {Describe(input)}");
             _inputName = inputName;
-            Dimensions = input.Dimensions[1];
+            _inputRank = input.Dimensions.Length;
+            Dimensions = TakesText ? 0 : input.Dimensions[1];
 
             Labels = ModelFiles.Labels(_session, path, labelsPath);
             _outputName = output ?? ScoresOutput(path);
@@ -41,14 +48,19 @@ public sealed class ClassificationHead : IDisposable
             _session.Dispose();
             throw;
         }
-        Batcher = new MicroBatcher<float[], float[]>(Score, batchSize, batchWait);
+        Batcher = new MicroBatcher<HeadInput, float[]>(
+            inputs => TakesText ? ScoreTexts([.. inputs.Select(i => i.Text ?? "")]) : Score([.. inputs.Select(i => i.Vector ?? [])]), batchSize, batchWait);
     }
 
+    /// <summary>The model takes text (a string input) rather than a feature vector.</summary>
+    public bool TakesText { get; }
+
+    /// <summary>Width of the feature vector input (0 for a model that takes text).</summary>
     public int Dimensions { get; }
 
     public string[] Labels { get; }
 
-    public MicroBatcher<float[], float[]> Batcher { get; }
+    public MicroBatcher<HeadInput, float[]> Batcher { get; }
 
     /// <summary>Probabilities per label for each vector, in one inference.</summary>
     public float[][] Score(IReadOnlyList<float[]> vectors)
@@ -60,11 +72,23 @@ public sealed class ClassificationHead : IDisposable
                 throw new InvalidOperationException($"the input vector has {vectors[row].Length} dimensions; the model takes {Dimensions}");
             vectors[row].CopyTo(features.Buffer.Span.Slice(row * Dimensions, Dimensions));
         }
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, features)], [_outputName]);
+        return Run(NamedOnnxValue.CreateFromTensor(_inputName, features), vectors.Count);
+    }
+
+    /// <summary>Probabilities per label for each text, in one inference (a model with a string input).</summary>
+    public float[][] ScoreTexts(IReadOnlyList<string> texts)
+    {
+        var input = new DenseTensor<string>(texts.ToArray(), _inputRank == 2 ? [texts.Count, 1] : [texts.Count]);
+        return Run(NamedOnnxValue.CreateFromTensor(_inputName, input), texts.Count);
+    }
+
+    private float[][] Run(NamedOnnxValue input, int rows)
+    {
+        using var results = _session.Run([input], [_outputName]);
         var scores = results[0].AsTensor<float>();
         if (scores.Dimensions[1] != Labels.Length)
             throw new InvalidOperationException($"the model scored {scores.Dimensions[1]} labels per row, but {Labels.Length} labels are configured");
-        return [.. Enumerable.Range(0, vectors.Count).Select(row => Distribution(scores, row))];
+        return [.. Enumerable.Range(0, rows).Select(row => Distribution(scores, row))];
     }
 
     /// <summary>Scores that already form a distribution are kept; anything else (logits) goes through softmax.</summary>
@@ -80,13 +104,16 @@ public sealed class ClassificationHead : IDisposable
 
     /// <summary>
     /// The float [batch, labels] output. Exporters add pass-through outputs (ML.NET's "Features.output", as wide as the
-    /// input), so those are not candidates; more than one candidate must be named with the 'output' option.
+    /// input, or its text features), so those are not candidates, and among several the one as wide as the labels wins;
+    /// otherwise the 'output' option must name it.
     /// </summary>
     private string ScoresOutput(string path)
     {
         var candidates = _session.OutputMetadata
             .Where(o => o.Value.ElementType == typeof(float) && o.Value.Dimensions.Length == 2 && o.Value.Dimensions[1] != Dimensions)
             .Select(o => o.Key).ToList();
+        if (candidates.Count > 1 && candidates.Count(c => _session.OutputMetadata[c].Dimensions[1] == Labels.Length) == 1)
+            candidates = [.. candidates.Where(c => _session.OutputMetadata[c].Dimensions[1] == Labels.Length)];
         return candidates.Count == 1 ? candidates[0] : throw new AnnotatorConfigurationException(
             $"model file {path} has {candidates.Count} float [batch, labels] outputs ({Outputs()}): name the scores with option 'output'");
     }

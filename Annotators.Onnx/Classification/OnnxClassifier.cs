@@ -9,10 +9,12 @@ namespace Herald.Annotators.Onnx.Classification;
 /// A classification head over an embedding: value <c>{"label", "score", "distribution": {"label": p, ...}}</c>.
 /// Concurrent documents are scored in shared batches.
 /// </summary>
-public sealed class OnnxClassifier(ClassificationHead head, string input) : IAnnotator
+public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOptions options) : IAnnotator
 {
     // One session per head file and settings per process, however many annotator versions or pipelines use it.
     private static readonly ConcurrentDictionary<(string, string?, string?, int, int, double), Lazy<ClassificationHead>> Heads = new();
+
+    public const string TextInput = "text";
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxClassifierOptions>(
         "onnx-classifier", "ONNX classification head over an embedding annotation: label, score and distribution", Create);
@@ -21,7 +23,8 @@ public sealed class OnnxClassifier(ClassificationHead head, string input) : IAnn
     {
         if (options.BatchSize is < 1 or > 1024) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 1024");
         if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
-        if (string.IsNullOrWhiteSpace(options.Input)) throw new AnnotatorConfigurationException("option 'input' must name a dependency");
+        if (string.IsNullOrWhiteSpace(options.Input)) throw new AnnotatorConfigurationException("option 'input' must name a dependency or be 'text'");
+        if (options.Field is not ("title+text" or "text")) throw new AnnotatorConfigurationException($"option 'field' must be 'title+text' or 'text', not '{options.Field}'");
         var model = ModelFiles.Resolve("model", options.Model, spec);
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
         var key = (model, labels, options.Output, options.Threads, options.BatchSize, options.BatchWaitMs);
@@ -29,7 +32,11 @@ public sealed class OnnxClassifier(ClassificationHead head, string input) : IAnn
             new ClassificationHead(model, labels, options.Output, options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
         try
         {
-            return new OnnxClassifier(head.Value, options.Input);
+            if (head.Value.TakesText != (options.Input == TextInput))
+                throw new AnnotatorConfigurationException(head.Value.TakesText
+                    ? $"model file {model} takes text: set option 'input' to '{TextInput}'"
+                    : $"model file {model} takes a feature vector: option 'input' must name the embedding dependency, not '{TextInput}'");
+            return new OnnxClassifier(head.Value, options);
         }
         catch
         {
@@ -40,11 +47,7 @@ public sealed class OnnxClassifier(ClassificationHead head, string input) : IAnn
 
     public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput document, CancellationToken cancellationToken)
     {
-        var dependency = document.Dependency(input) ?? throw new InvalidOperationException($"the input dependency '{input}' is not among this annotator's requires");
-        if (!dependency.Value.TryGetProperty("vector", out var vector) || vector.ValueKind != JsonValueKind.Array)
-            throw new InvalidOperationException($"the input dependency '{input}' has no 'vector' (is it an onnx-embedding annotator?)");
-        var features = vector.EnumerateArray().Select(v => v.GetSingle()).ToArray();
-        var distribution = await head.Batcher.SubmitAsync(features, cancellationToken);
+        var distribution = await head.Batcher.SubmitAsync(Input(document), cancellationToken);
         var best = Array.IndexOf(distribution, distribution.Max());
         var byLabel = new JsonObject();
         for (var i = 0; i < head.Labels.Length; i++) byLabel[head.Labels[i]] = Math.Round(distribution[i], 4);
@@ -54,5 +57,18 @@ public sealed class OnnxClassifier(ClassificationHead head, string input) : IAnn
             ["score"] = Math.Round(distribution[best], 4),
             ["distribution"] = byLabel,
         });
+    }
+
+    private HeadInput Input(AnnotatorInput document)
+    {
+        if (head.TakesText)
+        {
+            var text = options.Field == "text" || document.Document.Title is null ? document.Document.Text : $"{document.Document.Title}. {document.Document.Text}";
+            return new HeadInput(null, options.Lowercase ? text.ToLowerInvariant() : text);
+        }
+        var dependency = document.Dependency(options.Input) ?? throw new InvalidOperationException($"the input dependency '{options.Input}' is not among this annotator's requires");
+        if (!dependency.Value.TryGetProperty("vector", out var vector) || vector.ValueKind != JsonValueKind.Array)
+            throw new InvalidOperationException($"the input dependency '{options.Input}' has no 'vector' (is it an onnx-embedding annotator?)");
+        return new HeadInput([.. vector.EnumerateArray().Select(v => v.GetSingle())], null);
     }
 }

@@ -80,7 +80,7 @@ public sealed class ClassifierTests
         Assert.Equal(6, messages.Count);
         Assert.Contains($"heads.yaml:3:70: annotator 'missing' (onnx-classifier): model file {Path.Combine(folder, "missing.onnx")} does not exist", messages);
         Assert.Contains(messages, m => m.StartsWith($"heads.yaml:4:70: annotator 'garbage' (onnx-classifier): model file {Path.Combine(folder, "garbage.onnx")} is not a readable ONNX model"));
-        Assert.Contains($"heads.yaml:5:70: annotator 'encoder' (onnx-classifier): model file {Path.Combine(folder, "encoder.onnx")} must have one input (a feature vector), but has 3: input_ids, attention_mask, token_type_ids", messages);
+        Assert.Contains($"heads.yaml:5:70: annotator 'encoder' (onnx-classifier): model file {Path.Combine(folder, "encoder.onnx")} must have one input (a feature vector or text), but has 3: input_ids, attention_mask, token_type_ids", messages);
         Assert.Contains($"heads.yaml:6:69: annotator 'labels' (onnx-classifier): model file {Path.Combine(folder, "head.onnx")} scores 4 labels per row but 3 labels are given (a, b, c)", messages);
         Assert.Contains($"heads.yaml:7:77: annotator 'no-labels-file' (onnx-classifier): labels file {Path.Combine(folder, "nope.txt")} does not exist", messages);
         Assert.Contains(messages, m => m.StartsWith("heads.yaml:8:5: annotator 'no-model' (onnx-classifier): option 'model' is required"));

@@ -14,8 +14,14 @@ public sealed class OnnxEmbeddingOptions
     /// <summary>The WordPiece vocab.txt of a model given by path.</summary>
     public string? Vocabulary { get; set; }
 
-    /// <summary>Longer texts are truncated to this many tokens ([CLS] and [SEP] included).</summary>
+    /// <summary>The most tokens one inference takes ([CLS] and [SEP] included); see <see cref="LongText"/>.</summary>
     public int MaxTokens { get; set; } = 256;
+
+    /// <summary>
+    /// <c>truncate</c> (the default): a longer text is cut at <see cref="MaxTokens"/>. <c>window</c>: it is embedded in
+    /// windows of that size and their vectors averaged, so a late mention still counts (at the cost of more inference).
+    /// </summary>
+    public string LongText { get; set; } = "truncate";
 
     /// <summary>Threads one inference may use; 1 lets concurrent documents use the cores instead.</summary>
     public int Threads { get; set; } = 1;
@@ -34,7 +40,7 @@ public sealed class OnnxEmbeddingOptions
 public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator
 {
     // One session (and batcher) per model file and settings per process, whichever annotator versions use it.
-    private static readonly ConcurrentDictionary<(string, string?, int, int, int, double), Lazy<EmbeddingModel>> Models = new();
+    private static readonly ConcurrentDictionary<(string, string?, int, string, int, int, double), Lazy<EmbeddingModel>> Models = new();
 
     /// <summary>The encoders loaded in this process so far (for benchmarks and metrics: batch sizes gathered).</summary>
     public static IEnumerable<EmbeddingModel> LoadedModels => Models.Values.Where(m => m.IsValueCreated).Select(m => m.Value);
@@ -46,12 +52,13 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
     {
         if (options.MaxTokens is < 8 or > 512) throw new AnnotatorConfigurationException("option 'maxTokens' must be between 8 and 512");
         if (options.Threads is < 1 or > 64) throw new AnnotatorConfigurationException("option 'threads' must be between 1 and 64");
+        if (options.LongText is not ("truncate" or "window")) throw new AnnotatorConfigurationException($"option 'longText' must be 'truncate' or 'window', not '{options.LongText}'");
         if (options.Field is not ("title+text" or "text")) throw new AnnotatorConfigurationException($"option 'field' must be 'title+text' or 'text', not '{options.Field}'");
         if (options.BatchSize is < 1 or > 256) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 256");
         if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
         var vocabulary = options.Vocabulary is null ? null : Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
-        var key = (path, vocabulary, options.MaxTokens, options.Threads, options.BatchSize, options.BatchWaitMs);
+        var key = (path, vocabulary, options.MaxTokens, options.LongText, options.Threads, options.BatchSize, options.BatchWaitMs);
         var loaded = Models.GetOrAdd(key, _ => new Lazy<EmbeddingModel>(() => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
         try
         {
@@ -67,14 +74,14 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
     private static SentenceEncoder Load(string path, OnnxEmbeddingOptions options, AnnotatorSpec spec)
     {
         if (BuiltInModels.IsBuiltIn(path))
-            return new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), options.MaxTokens, options.Threads);
+            return new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), options.MaxTokens, options.Threads, options.LongText == "window");
         if (!File.Exists(path)) throw new AnnotatorConfigurationException($"model file {path} does not exist");
         if (options.Vocabulary is null) throw new AnnotatorConfigurationException($"option 'vocabulary' (a vocab.txt) is required with model file {path}");
         var vocabulary = Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
         if (!File.Exists(vocabulary)) throw new AnnotatorConfigurationException($"vocabulary file {vocabulary} does not exist");
         try
         {
-            return new SentenceEncoder(File.ReadAllBytes(path), File.ReadAllText(vocabulary).ReplaceLineEndings("\n"), options.MaxTokens, options.Threads);
+            return new SentenceEncoder(File.ReadAllBytes(path), File.ReadAllText(vocabulary).ReplaceLineEndings("\n"), options.MaxTokens, options.Threads, options.LongText == "window");
         }
         catch (OnnxRuntimeException e)
         {

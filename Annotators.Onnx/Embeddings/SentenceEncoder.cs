@@ -14,10 +14,16 @@ public sealed class SentenceEncoder : IDisposable
     private readonly InferenceSession _session;
     private readonly BertTextTokenizer _tokenizer;
     private readonly int _maxTokens;
+    private readonly bool _window;
     private readonly bool _hasTokenTypes;
 
-    public SentenceEncoder(byte[] onnxModel, string vocabulary, int maxTokens, int intraOpThreads)
+    /// <param name="window">
+    /// Texts longer than <paramref name="maxTokens"/> are embedded in consecutive windows of that size whose vectors are
+    /// averaged (weighted by their tokens), so the whole text counts; otherwise they are truncated.
+    /// </param>
+    public SentenceEncoder(byte[] onnxModel, string vocabulary, int maxTokens, int intraOpThreads, bool window = false)
     {
+        _window = window;
         _session = new InferenceSession(onnxModel, ModelFiles.SessionOptions(intraOpThreads));
         _tokenizer = new BertTextTokenizer(vocabulary);
         _maxTokens = maxTokens;
@@ -38,9 +44,42 @@ public sealed class SentenceEncoder : IDisposable
     /// <summary>Embeds every text in one inference; rows are unit vectors.</summary>
     public float[][] Encode(IReadOnlyList<string> texts)
     {
-        var encoded = texts.Select(t => _tokenizer.Encode(t, _maxTokens)).ToArray();
+        var windows = texts.Select(Windows).ToArray();
+        var vectors = EncodeRows([.. windows.SelectMany(w => w)]);
+        var results = new float[texts.Count][];
+        var row = 0;
+        for (var text = 0; text < texts.Count; text++)
+        {
+            if (windows[text].Count == 1)
+            {
+                results[text] = vectors[row++];
+                continue;
+            }
+            var sum = new float[Dimensions];
+            foreach (var window in windows[text])
+            {
+                var vector = vectors[row++];
+                for (var d = 0; d < Dimensions; d++) sum[d] += vector[d] * window.Length;
+            }
+            results[text] = Normalise(sum);
+        }
+        return results;
+    }
+
+    /// <summary>The token ids to embed for one text: one row, or with windowing one row per window ([CLS] ... [SEP] each).</summary>
+    private List<int[]> Windows(string text)
+    {
+        if (!_window) return [_tokenizer.Encode(text, _maxTokens)];
+        var ids = _tokenizer.Encode(text, int.MaxValue);
+        if (ids.Length <= _maxTokens) return [ids];
+        var (cls, sep, content) = (ids[0], ids[^1], ids[1..^1]);
+        return [.. content.Chunk(_maxTokens - 2).Select(chunk => (int[])[cls, .. chunk, sep])];
+    }
+
+    private float[][] EncodeRows(int[][] encoded)
+    {
         var length = encoded.Max(ids => ids.Length);
-        var shape = new[] { texts.Count, length };
+        var shape = new[] { encoded.Length, length };
         var ids = new DenseTensor<long>(shape);
         var mask = new DenseTensor<long>(shape);
         var types = new DenseTensor<long>(shape);
@@ -72,14 +111,14 @@ public sealed class SentenceEncoder : IDisposable
         {
             for (var d = 0; d < Dimensions; d++) vector[d] += hidden[row, token, d];
         }
-        var norm = 0f;
-        for (var d = 0; d < Dimensions; d++)
-        {
-            vector[d] /= tokens;
-            norm += vector[d] * vector[d];
-        }
-        norm = MathF.Sqrt(norm);
-        for (var d = 0; d < Dimensions; d++) vector[d] /= norm;
+        for (var d = 0; d < Dimensions; d++) vector[d] /= tokens;
+        return Normalise(vector);
+    }
+
+    private static float[] Normalise(float[] vector)
+    {
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        for (var d = 0; d < vector.Length; d++) vector[d] /= norm;
         return vector;
     }
 

@@ -52,6 +52,23 @@ public sealed class EmbeddingTests
         Assert.Equal(102, ids[^1]); // [SEP]
     }
 
+    [Fact]
+    public void Windowing_lets_a_late_mention_count_where_truncation_drops_it()
+    {
+        var truncating = new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), maxTokens: 32, intraOpThreads: 1);
+        var windowing = new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), maxTokens: 32, intraOpThreads: 1, window: true);
+        var filler = string.Join(' ', Enumerable.Repeat("The weather in the valley stayed mild and dry all week.", 6));
+        const string deal = "Mapleway agreed to acquire Tindall Robotics for $220 million.";
+        var reference = truncating.Encode([deal])[0];
+
+        var (cut, whole) = (truncating.Encode([filler + " " + deal])[0], windowing.Encode([filler + " " + deal])[0]);
+
+        Assert.True(Cosine(whole, reference) > Cosine(cut, reference) + 0.05, $"windowed {Cosine(whole, reference):0.000} vs truncated {Cosine(cut, reference):0.000}");
+        Assert.Equal(1.0, Math.Sqrt(whole.Sum(v => (double)v * v)), 4);
+        // A text that fits in one window is embedded exactly as without windowing.
+        Assert.Equal(reference, windowing.Encode([deal])[0]);
+    }
+
     [Theory]
     [InlineData("Harborline raised $10 million in a Series A round led by Oakmoor Ventures.",
                 "Harborline has secured a $10M Series A, with Oakmoor Ventures leading the investment.",
@@ -106,14 +123,16 @@ public sealed class EmbeddingTests
               - { name: garbage, version: 1.0.0, kind: onnx-embedding, options: { model: garbage.onnx, vocabulary: vocab.txt } }
               - { name: no-vocab, version: 1.0.0, kind: onnx-embedding, options: { model: garbage.onnx } }
               - { name: too-long, version: 1.0.0, kind: onnx-embedding, options: { maxTokens: 4096 } }
+              - { name: long-text, version: 1.0.0, kind: onnx-embedding, options: { longText: summarise } }
             """, "models.yaml", folder, problems);
 
         var messages = problems.Select(p => p.ToString()).ToList();
-        Assert.Equal(4, messages.Count);
+        Assert.Equal(5, messages.Count);
         Assert.Contains($"models.yaml:3:69: annotator 'missing' (onnx-embedding): model file {Path.Combine(folder, "missing.onnx")} does not exist", messages);
         Assert.Contains(messages, m => m.StartsWith($"models.yaml:4:69: annotator 'garbage' (onnx-embedding): model file {Path.Combine(folder, "garbage.onnx")} is not a readable ONNX model"));
         Assert.Contains($"models.yaml:5:70: annotator 'no-vocab' (onnx-embedding): option 'vocabulary' (a vocab.txt) is required with model file {Path.Combine(folder, "garbage.onnx")}", messages);
         Assert.Contains("models.yaml:6:70: annotator 'too-long' (onnx-embedding): option 'maxTokens' must be between 8 and 512", messages);
+        Assert.Contains("models.yaml:7:71: annotator 'long-text' (onnx-embedding): option 'longText' must be 'truncate' or 'window', not 'summarise'", messages);
     }
 
     private static double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();

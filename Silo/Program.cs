@@ -1,29 +1,38 @@
-using System.Net;
 using Herald.Grains.Hosting;
-using Herald.Silo;
-using Microsoft.Extensions.Configuration;
-using Orleans.Configuration;
 using Herald.Kafka.Hosting;
 using Herald.Pipelines;
 using Herald.Silo.Demo;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Herald.Silo.Health;
+using Herald.Silo.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orleans.Configuration;
 
 // A Herald silo. With no configuration it is a one-silo cluster on localhost with an embedded Kafka broker on
-// 127.0.0.1:9092, reading the pipelines in ./pipelines. `--demo FILE.jsonl` produces the file into the input
-// topic, prints each document's results from the central topic as they complete, and exits.
-// Settings files live beside the binary; relative paths in them (pipelines, --demo) are from the working directory.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// 127.0.0.1:9092, reading the pipelines in ./pipelines, with health endpoints on http://127.0.0.1:8080.
+// `--demo FILE.jsonl` produces the file into the input topic, prints each document's results from the central topic
+// as they complete, and exits. Settings files live beside the binary; relative paths in them (pipelines, --demo)
+// are from the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var pipelinesPath = builder.Configuration[$"{HeraldOptions.Section}:{nameof(HeraldOptions.PipelinesPath)}"] ?? new HeraldOptions().PipelinesPath;
 if (!Path.Exists(pipelinesPath)) pipelinesPath = Path.Combine(AppContext.BaseDirectory, pipelinesPath);
 
-var cluster = builder.Configuration.GetSection("Herald:Cluster").Get<LocalClusterOptions>() ?? new LocalClusterOptions();
+var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
+builder.WebHost.UseUrls(http.Urls);
+// Graceful shutdown hands this silo's queues (input partitions) and grains to the others: give it the time configured
+// (the Helm chart sets it below the pod's termination grace period).
+var shutdownSeconds = builder.Configuration.GetValue($"{HeraldOptions.Section}:ShutdownTimeoutSeconds", 30);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(shutdownSeconds));
+
 builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:ClusterMembership"));
 builder.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
 builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, cluster.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null)
+    .UseHeraldClustering(builder.Configuration)
     .AddHerald(o => o.PipelinesPath = pipelinesPath)
     .AddHeraldKafka(PipelineFiles.Tags(pipelinesPath)));
+
+builder.Services.AddHealthChecks()
+    .AddCheck<OrleansRuntimeHealthCheck>("orleans-runtime", tags: ["live"])
+    .AddCheck<SiloReadyHealthCheck>("silo-ready", tags: ["ready"]);
 
 var demoFile = builder.Configuration["demo"];
 if (demoFile is not null)
@@ -32,4 +41,7 @@ if (demoFile is not null)
     builder.Services.AddHostedService<DemoRunner>();
 }
 
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+await app.RunAsync();

@@ -83,6 +83,31 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_a_silo_gracefully_hands_its_partitions_over_and_loses_nothing()
+    {
+        using var a = await StartPrimaryAsync();
+        using var b = SiloProcess.Start("B", _broker.BootstrapServers, a);
+        await b.WaitForAsync(() => b.CountLines("reads herald.documents") > 0, Patience, "taking a share of the partitions");
+        using var http = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{b.HttpPort}/health/live")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{b.HttpPort}/health/ready")).StatusCode);
+
+        var ids = Enumerable.Range(0, 3000).Select(i => $"stop-{i}").ToList();
+        var producing = ProduceSteadilyAsync(ids, perSecond: 1000);
+        await Task.Delay(1500);
+        var inFlight = InFlight();
+        var stopping = await b.StopAsync(TimeSpan.FromSeconds(60));
+        await producing;
+
+        var (missing, duplicates) = Outcome(ids);
+        output.WriteLine($"SIGTERM to B with {inFlight} documents produced but not yet committed: it exited after {stopping.TotalSeconds:0.0} s; {duplicates} duplicate complete records");
+        Assert.Equal(0, missing);
+        Assert.InRange(duplicates, 0, inFlight);
+        Assert.Equal(0, b.ExitCode);
+        Assert.False(a.HasExited, a.Output);
+    }
+
+    [Fact]
     public async Task Restarting_the_whole_cluster_mid_run_resumes_from_the_committed_offsets()
     {
         var ids = Enumerable.Range(0, 2000).Select(i => $"restart-{i}").ToList();

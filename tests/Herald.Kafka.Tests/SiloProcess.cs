@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -36,7 +37,12 @@ public sealed class SiloProcess : IDisposable
 
     public int SiloPort { get; private init; }
 
+    /// <summary>The silo's HTTP endpoint (health checks).</summary>
+    public int HttpPort { get; private init; }
+
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     public string Output => string.Join(Environment.NewLine, _output);
 
@@ -45,14 +51,15 @@ public sealed class SiloProcess : IDisposable
     /// <summary>Starts a silo on free loopback ports; <paramref name="primary"/> null makes it the primary.</summary>
     public static SiloProcess Start(string name, string bootstrapServers, SiloProcess? primary, IDictionary<string, string>? extra = null)
     {
-        var siloPort = FreePort();
+        var (siloPort, httpPort) = (FreePort(), FreePort());
         var environment = new Dictionary<string, string>
         {
             ["Herald__Kafka__BootstrapServers"] = bootstrapServers,
             ["Herald__Kafka__CreateTopics"] = "false",
             ["Herald__PipelinesPath"] = RulesPipeline.Folder("news"),
-            ["Herald__Cluster__SiloPort"] = siloPort.ToString(),
-            ["Herald__Cluster__GatewayPort"] = FreePort().ToString(),
+            ["Herald__Clustering__SiloPort"] = siloPort.ToString(),
+            ["Herald__Clustering__GatewayPort"] = FreePort().ToString(),
+            ["Herald__Http__Urls"] = $"http://127.0.0.1:{httpPort}",
             // Declare a dead silo within a few seconds rather than the production defaults.
             ["Orleans__ClusterMembership__ProbeTimeout"] = "00:00:01",
             ["Orleans__ClusterMembership__NumMissedProbesLimit"] = "2",
@@ -60,9 +67,9 @@ public sealed class SiloProcess : IDisposable
             ["Logging__LogLevel__Herald"] = "Information",
             ["DOTNET_gcServer"] = "0",
         };
-        if (primary is not null) environment["Herald__Cluster__PrimarySiloPort"] = primary.SiloPort.ToString();
+        if (primary is not null) environment["Herald__Clustering__PrimarySiloPort"] = primary.SiloPort.ToString();
         foreach (var (key, value) in extra ?? new Dictionary<string, string>()) environment[key] = value;
-        return new SiloProcess(name, environment) { SiloPort = siloPort };
+        return new SiloProcess(name, environment) { SiloPort = siloPort, HttpPort = httpPort };
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no commits, no hand-over.</summary>
@@ -71,6 +78,20 @@ public sealed class SiloProcess : IDisposable
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
+
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the silo shuts down gracefully and hands its work over. Returns how long it took.</summary>
+    public async Task<TimeSpan> StopAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        if (Signal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"could not signal silo {Name}");
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return clock.Elapsed;
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
 
     public async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
     {

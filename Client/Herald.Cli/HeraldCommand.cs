@@ -11,5 +11,6 @@ public static class HeraldCommand
     {
         PipelinesCommand.Create(console),
         ModelsCommand.Create(console),
+        DevCommand.Create(console),
     };
 }

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>A helper server (redis-server, the standalone broker) run by a test, with its output kept and killed at the end.</summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    public ChildProcess(string file, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>Waits until a line of output contains <paramref name="fragment"/>.</summary>
+    public async Task WaitForOutputAsync(string fragment, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_output.Any(line => line.Contains(fragment, StringComparison.Ordinal)))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"{_process.StartInfo.FileName} exited:{Environment.NewLine}{Output}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{fragment}' did not appear within {timeout}:{Environment.NewLine}{Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    public static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(folder => File.Exists(Path.Combine(folder, tool)));
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}

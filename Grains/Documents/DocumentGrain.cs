@@ -23,9 +23,8 @@ namespace Herald.Grains.Documents;
 [ImplicitStreamSubscription(DocumentStreams.Namespace)]
 public sealed class DocumentGrain(
     PipelineRegistry pipelines,
-    AnnotatorGrainReferences annotators,
+    DocumentRunServices services,
     IAnnotationSink sink,
-    TimeProvider time,
     ILogger<DocumentGrain> logger,
     [PersistentState("document", HeraldStorage.Documents)] IPersistentState<DocumentSnapshot> completed)
     : Grain, IDocumentGrain, IStreamSubscriptionObserver, IAsyncObserver<DocumentEvent>
@@ -45,7 +44,7 @@ public sealed class DocumentGrain(
         if (document.Id != id)
             throw new ArgumentException($"document id '{document.Id}' does not match grain key '{this.GetPrimaryKeyString()}'");
 
-        _run = new DocumentRun(pipelines.Get(tag), document, annotators, sink, time);
+        _run = new DocumentRun(pipelines.Get(tag), document, services, sink);
         var snapshot = await _run.RunAsync();
         // Stored only once published: a stored state means its records are durable, so a redelivery skips both.
         completed.State = snapshot;

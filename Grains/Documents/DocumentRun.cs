@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Herald.Grains.Annotators;
+using Herald.Grains.Control;
+using Herald.Grains.Monitoring;
 using Herald.Grains.Publishing;
 using Herald.Pipelines;
 
@@ -11,10 +13,12 @@ namespace Herald.Grains.Documents;
 /// failed or was skipped, or a false <c>when</c>, skips the annotator (and so everything below it). Every call
 /// has a timeout, and failures are retried with exponential backoff, so a run always ends. Each record is
 /// published to the sink as it happens; the run returns only once everything it published is durable.
-/// All continuations run on the document grain's single-threaded scheduler: no locking needed.
+/// All continuations run on the document grain's single-threaded scheduler: no locking needed. An annotator that is
+/// paused holds the run before it is called (<see cref="AnnotatorGate"/>).
 /// </summary>
-internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, AnnotatorGrainReferences annotators, IAnnotationSink sink, TimeProvider time)
+internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, DocumentRunServices services, IAnnotationSink sink)
 {
+    private readonly TimeProvider time = services.Time;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
@@ -24,15 +28,17 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
     private readonly TaskCompletionSource _completed = new();
     private readonly List<Task> _publishing = [];
-    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private readonly DateTimeOffset _startedAt = services.Time.GetUtcNow();
     private DateTimeOffset? _completedAt;
     private int _running;
 
     public async Task<DocumentSnapshot> RunAsync()
     {
+        services.Monitor.DocumentStarted(pipeline.Tag);
         StartReady();
         await _completed.Task;
         _completedAt = time.GetUtcNow();
+        services.Monitor.DocumentCompleted(pipeline.Tag, (_completedAt.Value - _startedAt).TotalMilliseconds, _finished.Any(r => r.Status == AnnotationStatus.Failed));
         var snapshot = Snapshot();
         await sink.CompletedAsync(snapshot);
         await Task.WhenAll(_publishing);
@@ -58,7 +64,9 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
             _started[node.Index] = true;
             if (SkipReason(node) is { } reason)
             {
-                Record(node.Index, new AnnotationRecord(node.Name, node.Version, AnnotationStatus.Skipped, null, reason, 0, 0, time.GetUtcNow()));
+                var skipped = new AnnotationRecord(node.Name, node.Version, AnnotationStatus.Skipped, null, reason, 0, 0, time.GetUtcNow());
+                services.Monitor.AnnotatorFinished(pipeline.Tag, skipped, ran: false);
+                Record(node.Index, skipped);
             }
             else
             {
@@ -73,7 +81,10 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     {
         try
         {
+            await services.Gate.WaitWhilePausedAsync(pipeline.Tag, node.Name);
+            services.Monitor.AnnotatorStarted(pipeline.Tag, node.Name);
             var record = await RunAsync(node);
+            services.Monitor.AnnotatorFinished(pipeline.Tag, record, ran: true);
             _running--;
             Record(node.Index, record);
             StartReady();
@@ -107,7 +118,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     /// <summary>Calls the annotator until it succeeds or its retries are spent; never throws.</summary>
     private async Task<AnnotationRecord> RunAsync(PipelineNode node)
     {
-        var annotator = annotators.Get(node.AnnotatorId);
+        var annotator = services.Annotators.Get(node.AnnotatorId);
         var dependencies = Array.ConvertAll(node.Dependencies, d => _records[d]!);
         var started = time.GetTimestamp();
         for (var attempt = 1; ; attempt++)

@@ -1,6 +1,9 @@
 using Herald.Annotators;
 using Herald.Annotators.Onnx;
 using Herald.Grains.Annotators;
+using Herald.Grains.Control;
+using Herald.Grains.Documents;
+using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
 using Herald.Grains.Publishing;
 using Herald.Pipelines;
@@ -36,6 +39,12 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton<PipelineCompiler>();
         services.TryAddSingleton<PipelineRegistry>();
         services.TryAddSingleton<AnnotatorGrainReferences>();
+        services.TryAddSingleton<PipelineMonitor>();
+        services.TryAddSingleton<AnnotatorGate>();
+        services.TryAddSingleton<DocumentRunServices>();
+        services.TryAddSingleton<PipelineDeployer>();
+        services.TryAddSingleton<IInputLagSource, NoInputLag>();
+        services.AddHostedService<StatusReporter>();
         services.TryAddSingleton<IAnnotationSink, NoAnnotationSink>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PipelineFolderLoader>();
 

@@ -25,6 +25,9 @@ public sealed class PipelineRegistry
         _versions[(pipeline.Tag, pipeline.VersionId)] = pipeline;
         _current[pipeline.Tag] = pipeline;
     }
+
+    /// <summary>New documents for the tag are refused; documents already running finish on their version.</summary>
+    public bool Retire(string tag) => _current.TryRemove(tag, out _);
 }
 
 [GenerateSerializer, Alias("herald.unknown-pipeline")]

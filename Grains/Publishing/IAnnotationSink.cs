@@ -21,6 +21,8 @@ public interface IAnnotationSink
 /// <summary>No central topic: for engines run without Kafka (tests, embedding).</summary>
 public sealed class NoAnnotationSink : IAnnotationSink
 {
+    public static readonly NoAnnotationSink Instance = new();
+
     public bool PublishesEachAnnotation => false;
     public Task AnnotatedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
     public Task CompletedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;

@@ -1,3 +1,4 @@
+using Herald.Grains.Monitoring;
 using Herald.Grains.Publishing;
 using Herald.Kafka.Publishing;
 using Herald.Kafka.Streams;
@@ -19,6 +20,8 @@ public static class KafkaSiloBuilderExtensions
         var options = services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section);
         if (configure is not null) options.Configure(configure);
         services.AddSingleton<KafkaConnection>();
+        services.AddSingleton<KafkaInputLag>();
+        services.AddSingleton<IInputLagSource>(sp => sp.GetRequiredService<KafkaInputLag>());
         services.AddSingleton<HeraldProducer>();
         services.AddSingleton<IAnnotationSink, KafkaAnnotationSink>();
 

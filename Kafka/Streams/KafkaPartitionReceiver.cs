@@ -18,7 +18,7 @@ namespace Herald.Kafka.Streams;
 /// offset follows the partition's checkpoint grain, which advances only past documents whose results are durable.
 /// </summary>
 internal sealed class KafkaPartitionReceiver(
-    string pipelineTag, int partition, KafkaConnection connection, HeraldProducer producer, IGrainFactory grains, ILogger<KafkaPartitionReceiver> logger)
+    string pipelineTag, int partition, KafkaConnection connection, HeraldProducer producer, KafkaInputLag lag, IGrainFactory grains, ILogger<KafkaPartitionReceiver> logger)
     : IQueueAdapterReceiver
 {
     private readonly KafkaOptions _options = connection.Options;
@@ -127,6 +127,7 @@ internal sealed class KafkaPartitionReceiver(
                 return [];
             }
             StoreOffset(commit);
+            ReportLag();
             return batch;
         }
         catch when (first is { } start)
@@ -211,12 +212,22 @@ internal sealed class KafkaPartitionReceiver(
         _stored = commit;
     }
 
+    /// <summary>The reader's position against the partition's end, from what librdkafka already knows (no broker call).</summary>
+    private void ReportLag()
+    {
+        if (_consumer is not { } consumer) return;
+        var end = consumer.GetWatermarkOffsets(_partition).High.Value;
+        var position = consumer.Position(_partition).Value;
+        if (end >= 0 && position >= 0) lag.Update(pipelineTag, _partition.Topic, _partition.Partition.Value, position, end);
+    }
+
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
 
     public async Task Shutdown(TimeSpan timeout)
     {
         if (_consumer is not { } consumer) return;
         _consumer = null;
+        lag.Remove(pipelineTag, _partition.Topic, _partition.Partition.Value);
         long commit;
         try
         {

@@ -19,7 +19,8 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     {
         var connection = services.GetRequiredService<KafkaConnection>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        _adapter = new KafkaQueueAdapter(name, pipelineTag, connection, services.GetRequiredService<HeraldProducer>(), services.GetRequiredService<IGrainFactory>(), loggers);
+        _adapter = new KafkaQueueAdapter(name, pipelineTag, connection, services.GetRequiredService<HeraldProducer>(), services.GetRequiredService<KafkaInputLag>(),
+            services.GetRequiredService<IGrainFactory>(), loggers);
         _mapper = new PartitionQueueMapper(name, connection.InputPartitions);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 4096 }, name, loggers);
     }

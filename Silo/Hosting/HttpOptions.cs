@@ -8,6 +8,29 @@ public sealed class HttpOptions
     /// <summary>Where to listen. Loopback by default; a pod listens on all addresses (<c>http://0.0.0.0:8080</c>).</summary>
     public string Urls { get; set; } = "http://127.0.0.1:8080";
 
-    /// <summary>The bearer token mutating endpoints require.</summary>
+    /// <summary>The bearer token mutating endpoints require (deploy, retire, pause, resume, publishing annotate).</summary>
     public string? ApiToken { get; set; }
+
+    /// <summary>Whether mutating endpoints exist at all. Without a token they are allowed only on a loopback address.</summary>
+    public bool Mutations { get; set; } = true;
+
+    /// <summary>Largest request body accepted (pipeline YAML, documents to annotate).</summary>
+    public long MaxRequestBytes { get; set; } = 1_000_000;
+
+    /// <summary>The longest an ad-hoc annotation may take before the caller gets 504.</summary>
+    public double AnnotateTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Fails start-up when mutations would be open to the network without a token.</summary>
+    public void Validate()
+    {
+        if (!Mutations || !string.IsNullOrEmpty(ApiToken)) return;
+        var exposed = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(url => !Uri.TryCreate(url.Replace("*", "0.0.0.0").Replace("+", "0.0.0.0"), UriKind.Absolute, out var uri)
+                          || !(uri.IsLoopback || uri.Host == "localhost"))
+            .ToList();
+        if (exposed.Count > 0)
+            throw new InvalidOperationException(
+                $"Herald:Http:Urls {string.Join(", ", exposed)} is not a loopback address, and mutations are enabled without Herald:Http:ApiToken: " +
+                "set a token (Herald__Http__ApiToken) or Herald:Http:Mutations=false");
+    }
 }

@@ -120,6 +120,19 @@ The chart-managed Secret and its keys.
 {{- end }}
 {{- end }}
 
+{{/*
+Whether the chart renders its pipelines ConfigMap ("true" or empty): only when `pipelines` gives files and no
+existingPipelinesConfigMap replaces it. With neither, the silo runs the image's own pipeline definitions.
+*/}}
+{{- define "herald.pipelinesConfigMap.rendered" -}}
+{{- if and (not .Values.existingPipelinesConfigMap) .Values.pipelines }}true{{- end }}
+{{- end }}
+
+{{/* Whether the pods mount a pipelines ConfigMap at all (the chart's or an existing one): "true" or empty. */}}
+{{- define "herald.pipelinesConfigMap.used" -}}
+{{- if or .Values.existingPipelinesConfigMap (include "herald.pipelinesConfigMap.rendered" .) }}true{{- end }}
+{{- end }}
+
 {{/* Whether any part of the silo uses Redis. */}}
 {{- define "herald.redis.used" -}}
 {{- if or (eq .Values.orleans.clusteringProvider "Redis") (eq .Values.orleans.storageProvider "Redis") }}true{{- end }}
@@ -240,8 +253,8 @@ Configuration checks that JSON schema cannot express. Each fails the render with
 {{- if lt (int (include "herald.shutdownTimeoutSeconds" .)) 5 }}
 {{- fail (printf "terminationGracePeriodSeconds (%d) must exceed shutdown.preStopSleepSeconds (%d) by at least 15 so the silo has at least 5 s to shut down" (int .Values.terminationGracePeriodSeconds) (int .Values.shutdown.preStopSleepSeconds)) }}
 {{- end }}
-{{- if and (not .Values.existingPipelinesConfigMap) (not .Values.pipelines) }}
-{{- fail "pipelines is empty: give at least one pipeline file (--set-file 'pipelines.news\\.yaml=pipelines/news.yaml') or existingPipelinesConfigMap" }}
+{{- if and (not .Values.pipelineAssets.copyFromImage) (not (include "herald.pipelinesConfigMap.used" .)) }}
+{{- fail "pipelineAssets.copyFromImage=false mounts the pipelines ConfigMap alone, and pipelines is empty: there would be no pipeline at all. Give pipeline files (--set-file 'pipelines.news\\.yaml=pipelines/news.yaml') or existingPipelinesConfigMap, or set pipelineAssets.copyFromImage=true to run the image's own definitions" }}
 {{- end }}
 {{- end }}
 

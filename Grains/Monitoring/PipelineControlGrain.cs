@@ -1,0 +1,39 @@
+using Herald.Grains.Hosting;
+
+namespace Herald.Grains.Monitoring;
+
+/// <summary>The cluster's run-time changes (pauses, deployments), kept in the documents storage provider so they outlive the silo holding them.</summary>
+public sealed class PipelineControlGrain([PersistentState("control", HeraldStorage.Documents)] IPersistentState<PausedSet> state) : Grain, IPipelineControlGrain
+{
+    public async Task<ControlState> SetPausedAsync(string pipeline, string annotator, bool paused)
+    {
+        var key = ControlState.PausedKey(pipeline, annotator);
+        var changed = paused ? state.State.Paused.Add(key) : state.State.Paused.Remove(key);
+        if (changed)
+        {
+            state.State.Version++;
+            await state.WriteStateAsync();
+        }
+        return Current();
+    }
+
+    public async Task<ControlState> SetDeploymentAsync(string pipeline, string? yaml)
+    {
+        state.State.Deployments[pipeline] = yaml;
+        state.State.Version++;
+        await state.WriteStateAsync();
+        return Current();
+    }
+
+    public Task<ControlState> GetAsync() => Task.FromResult(Current());
+
+    private ControlState Current() => new(state.State.Version, state.State.Paused.ToHashSet(), new Dictionary<string, string?>(state.State.Deployments));
+}
+
+[GenerateSerializer, Alias("herald.paused-set")]
+public sealed class PausedSet
+{
+    [Id(0)] public long Version { get; set; }
+    [Id(1)] public HashSet<string> Paused { get; set; } = [];
+    [Id(2)] public Dictionary<string, string?> Deployments { get; set; } = [];
+}

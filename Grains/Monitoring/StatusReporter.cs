@@ -1,0 +1,40 @@
+using Herald.Grains.Control;
+using Herald.Grains.Pipelines;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Grains.Monitoring;
+
+/// <summary>
+/// Once a second: takes the cluster's run-time changes (deployed pipelines, paused annotators) into this silo, then
+/// reports this silo's <see cref="SiloReport"/> (with the change version it applied) to the cluster status grain.
+/// </summary>
+public sealed class StatusReporter(
+    IGrainFactory grains, ILocalSiloDetails silo, PipelineMonitor monitor, AnnotatorGate gate, PipelineDeployer deployer, IInputLagSource lag,
+    TimeProvider time, ILogger<StatusReporter> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        do
+        {
+            try
+            {
+                var control = await grains.GetGrain<IPipelineControlGrain>(IPipelineControlGrain.Key).GetAsync();
+                deployer.Apply(control);
+                gate.Apply(control);
+                var report = new SiloReport(silo.SiloAddress.ToString(), time.GetUtcNow(), monitor.Snapshot(gate.IsPaused), lag.Current(), gate.Version);
+                await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).ReportAsync(report);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The cluster may be starting or changing; the next tick tries again.
+                logger.LogDebug(e, "Could not exchange status with the cluster");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}

@@ -1,0 +1,47 @@
+using Herald.Grains.Hosting;
+using Herald.Grains.Monitoring;
+using Herald.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Grains.Pipelines;
+
+/// <summary>
+/// Applies pipelines deployed or retired through the API (<see cref="ControlState.Deployments"/>) to this silo's registry.
+/// Definitions were validated before they were accepted; model paths resolve against the pipelines folder.
+/// </summary>
+public sealed class PipelineDeployer(PipelineCompiler compiler, PipelineRegistry registry, IOptions<HeraldOptions> options, ILogger<PipelineDeployer> logger)
+{
+    private readonly Dictionary<string, string?> _applied = [];
+
+    public void Apply(ControlState state)
+    {
+        foreach (var (tag, yaml) in state.Deployments)
+        {
+            if (_applied.TryGetValue(tag, out var applied) && applied == yaml) continue;
+            _applied[tag] = yaml;
+            if (yaml is null)
+            {
+                if (registry.Retire(tag)) logger.LogInformation("Pipeline {Tag} retired", tag);
+                continue;
+            }
+            var problems = new List<PipelineProblem>();
+            if (compiler.Compile(yaml, $"api:{tag}", BaseDirectory(), problems) is { } pipeline && problems.Count == 0)
+            {
+                registry.Deploy(pipeline);
+                logger.LogInformation("Pipeline {Tag} version {Version} deployed through the API", tag, pipeline.VersionId);
+            }
+            else
+            {
+                logger.LogError("Pipeline {Tag} from the API does not compile on this silo: {Problems}", tag, string.Join("; ", problems));
+            }
+        }
+    }
+
+    /// <summary>Where relative paths in API-deployed pipelines (models/x.onnx) point: the pipelines folder.</summary>
+    public string BaseDirectory()
+    {
+        var path = Path.GetFullPath(options.Value.PipelinesPath);
+        return Directory.Exists(path) ? path : Path.GetDirectoryName(path) ?? path;
+    }
+}

@@ -1,0 +1,28 @@
+using Herald.Grains.Monitoring;
+using Herald.Grains.Pipelines;
+
+namespace Herald.Silo.Api;
+
+/// <summary>Herald's HTTP API under <c>/api</c>; the OpenAPI document is at <c>/openapi/v1.json</c>.</summary>
+public static class ApiRoutes
+{
+    public static IServiceCollection AddHeraldApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddSingleton<BearerToken>();
+        services.AddSingleton<ClusterChanges>();
+        return services;
+    }
+
+    public static void MapHeraldApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var api = app.MapGroup("/api").WithTags("Herald");
+        AnnotateEndpoints.Map(api);
+        PipelineEndpoints.Map(api, app.Services.GetRequiredService<BearerToken>());
+        api.MapGet("/status", async (IGrainFactory grains, PipelineRegistry registry, TimeProvider time) =>
+                Results.Ok(StatusView.Of(await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).GetAsync(), registry, time.GetUtcNow())))
+            .WithSummary("Per pipeline and annotator: throughput, latency p50/p99, running, waiting, errors, skipped, paused; per input partition: consumer lag");
+    }
+}

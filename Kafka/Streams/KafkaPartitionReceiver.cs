@@ -217,7 +217,8 @@ internal sealed class KafkaPartitionReceiver(
     {
         if (_consumer is not { } consumer) return;
         var end = consumer.GetWatermarkOffsets(_partition).High.Value;
-        var position = consumer.Position(_partition).Value;
+        // Before its first message the reader is where it started: its stored offset.
+        var position = consumer.Position(_partition).Value is var read and >= 0 ? read : _stored;
         if (end >= 0 && position >= 0) lag.Update(pipelineTag, _partition.Topic, _partition.Partition.Value, position, end);
     }
 

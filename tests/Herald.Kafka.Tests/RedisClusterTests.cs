@@ -12,7 +12,8 @@ namespace Herald.Kafka.Tests;
 /// </summary>
 public sealed class RedisClusterTests(ITestOutputHelper output)
 {
-    private const int Partitions = 8;
+    // Queues are spread by consistent hashing: with many partitions, every silo (the newcomer too) is sure to own some.
+    private const int Partitions = 24;
     private const string Input = "herald.documents";
     private const string Annotations = "herald.annotations";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

@@ -88,9 +88,10 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         using var a = await StartPrimaryAsync();
         using var b = SiloProcess.Start("B", _broker.BootstrapServers, a);
         await b.WaitForAsync(() => b.CountLines("reads herald.documents") > 0, Patience, "taking a share of the partitions");
+        // HTTP starts after the silo: wait for it, then both probes must pass.
         using var http = new HttpClient();
+        await b.WaitForAsync(() => Answers(http, $"http://127.0.0.1:{b.HttpPort}/health/ready"), Patience, "answering /health/ready");
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{b.HttpPort}/health/live")).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{b.HttpPort}/health/ready")).StatusCode);
 
         var ids = Enumerable.Range(0, 3000).Select(i => $"stop-{i}").ToList();
         var producing = ProduceSteadilyAsync(ids, perSecond: 1000);
@@ -105,6 +106,18 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.InRange(duplicates, 0, inFlight);
         Assert.Equal(0, b.ExitCode);
         Assert.False(a.HasExited, a.Output);
+    }
+
+    private static bool Answers(HttpClient http, string url)
+    {
+        try
+        {
+            return http.GetAsync(url).GetAwaiter().GetResult().IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     [Fact]

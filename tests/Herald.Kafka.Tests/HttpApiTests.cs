@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using static Herald.Kafka.Tests.KafkaTestClient;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>Herald's HTTP API over real HTTP on loopback against a running silo process.</summary>
+[Collection(HttpSiloCollection.Name)]
+public sealed class HttpApiTests(HttpSilo silo)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Annotate_runs_a_text_through_a_pipeline_without_publishing_it()
+    {
+        using var client = silo.Anonymous();
+        var response = await client.PostAsJsonAsync("api/annotate", new { pipeline = "news", text = "Tarnwell Robotics raised $20 million in a Series B led by Foundry Capital." });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("complete", (string)result["status"]!);
+        Assert.Equal("funding_round", (string)result["annotations"]!["event-type"]!["value"]!["label"]!);
+        Assert.Equal(20_000_000m, (decimal)result["annotations"]!["signal"]!["value"]!["amount"]!["amount"]!);
+        var id = (string)result["id"]!;
+        Assert.DoesNotContain(silo.Kafka.ReadUntil(HttpSilo.Annotations, _ => false, TimeSpan.FromSeconds(2)), r => r.Message.Key == id);
+    }
+
+    [Fact]
+    public async Task Annotate_publishes_to_the_central_topic_only_when_asked_and_authorised()
+    {
+        var request = new { pipeline = "news", document = new { id = "http-publish-1", text = "Corvane Aerospace agreed to buy Pellwick Avionics for $90 million." }, publish = true };
+        using (var anonymous = silo.Anonymous())
+            await AssertProblemAsync(await anonymous.PostAsJsonAsync("api/annotate", request), HttpStatusCode.Unauthorized, "send Authorization: Bearer");
+
+        using var client = silo.Operator();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("api/annotate", request)).StatusCode);
+        var records = silo.Kafka.ReadUntil(HttpSilo.Annotations, rs => rs.Any(r => r.Message.Key == "http-publish-1" && Header(r, "herald-event") == "complete"), Patience);
+        Assert.Contains(records, r => r.Message.Key == "http-publish-1" && Header(r, "herald-event") == "complete");
+    }
+
+    [Theory]
+    [InlineData("""{"text": "no pipeline"}""", 400, "'pipeline' is required")]
+    [InlineData("""{"pipeline": "news", "text": "a", "document": {"text": "b"}}""", 400, "give exactly one of 'text' and 'document'")]
+    [InlineData("""{"pipeline": "news", "document": {"title": "no text"}}""", 400, "the document is not valid")]
+    [InlineData("""{"pipeline": "nope", "text": "a"}""", 404, "no pipeline 'nope' is deployed (deployed: news")]
+    public async Task Bad_annotate_requests_get_a_specific_problem(string body, int status, string detail)
+    {
+        using var client = silo.Anonymous();
+        var response = await client.PostAsync("api/annotate", new StringContent(body, Encoding.UTF8, "application/json"));
+        await AssertProblemAsync(response, (HttpStatusCode)status, detail);
+    }
+
+    [Fact]
+    public async Task A_document_read_from_kafka_can_be_looked_up_and_an_unknown_one_is_404()
+    {
+        await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, [KafkaPipelineCluster.Document("http-lookup-1")]);
+        using var client = silo.Anonymous();
+        JsonNode? document = null;
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline && document?["status"]?.ToString() != "complete")
+        {
+            var response = await client.GetAsync("api/documents/news/http-lookup-1");
+            document = response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
+            await Task.Delay(200);
+        }
+        Assert.Equal("complete", (string)document!["status"]!);
+        Assert.Equal("http-lookup-1", (string)document["id"]!);
+
+        await AssertProblemAsync(await client.GetAsync("api/documents/news/never-sent"), HttpStatusCode.NotFound, "document 'never-sent' is not known in pipeline 'news'");
+    }
+
+    [Fact]
+    public async Task Reads_pipelines_status_openapi_metrics_and_the_dashboard()
+    {
+        using var client = silo.Anonymous();
+        var pipelines = JsonNode.Parse(await client.GetStringAsync("api/pipelines"))!.AsArray();
+        var news = Assert.Single(pipelines, p => (string)p!["tag"]! == "news")!;
+        Assert.Contains(news["annotators"]!.AsArray(), a => (string)a!["name"]! == "signal" && a["requires"]!.AsArray().Count == 4);
+        await AssertProblemAsync(await client.GetAsync("api/pipelines/nope"), HttpStatusCode.NotFound, "no pipeline 'nope' is deployed");
+
+        // Silos report every second, and a reader knows its partition's end after its first fetch.
+        var status = JsonNode.Parse(await client.GetStringAsync("api/status"))!;
+        for (var wait = 0; wait < 50 && status["partitions"]!.AsArray().Count == 0; wait++)
+        {
+            await Task.Delay(200);
+            status = JsonNode.Parse(await client.GetStringAsync("api/status"))!;
+        }
+        Assert.True((int)status["silos"]! >= 1);
+        Assert.Contains(status["pipelines"]!.AsArray(), p => (string)p!["tag"]! == "news" && p["annotators"]!.AsArray().Count == 5);
+        Assert.NotEmpty(status["partitions"]!.AsArray());
+
+        var openApi = JsonNode.Parse(await client.GetStringAsync("openapi/v1.json"))!;
+        foreach (var path in new[] { "/api/annotate", "/api/documents/{pipeline}/{id}", "/api/pipelines/{tag}", "/api/annotators/{pipeline}/{name}/pause", "/api/status" })
+            Assert.NotNull(openApi["paths"]![path]);
+
+        var metrics = await client.GetStringAsync("metrics");
+        Assert.Contains("herald_documents_started", metrics);
+        Assert.Contains("<title>Orleans Dashboard</title>", await client.GetStringAsync("dashboard/"));
+    }
+
+    [Fact]
+    public async Task Mutations_refuse_a_missing_or_wrong_token()
+    {
+        using var anonymous = silo.Anonymous();
+        await AssertProblemAsync(await anonymous.PostAsync("api/annotators/news/money/pause", null), HttpStatusCode.Unauthorized, "send Authorization: Bearer");
+        using var wrong = silo.Anonymous();
+        wrong.DefaultRequestHeaders.Authorization = new("Bearer", "not-the-token");
+        await AssertProblemAsync(await wrong.DeleteAsync("api/pipelines/news"), HttpStatusCode.Unauthorized, "the bearer token is not valid");
+        await AssertProblemAsync(await wrong.PutAsync("api/pipelines/news", new StringContent("pipeline: news")), HttpStatusCode.Unauthorized, "the bearer token is not valid");
+    }
+
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detail)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains(detail, (string)problem["detail"]!);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using Herald.Kafka.Embedded;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>
+/// A real silo process serving HTTP on a loopback port, with a bearer token, reading a broker of this test process
+/// (the rules news pipeline under the tag <c>news</c>).
+/// </summary>
+public sealed class HttpSilo : IAsyncLifetime
+{
+    public const string Token = "test-token-7f3a";
+    public const string Input = "herald.documents";
+    public const string Annotations = "herald.annotations";
+
+    public EmbeddedKafkaBroker Broker { get; } = new();
+    public SiloProcess Silo { get; private set; } = null!;
+    public KafkaTestClient Kafka => new(Broker.BootstrapServers);
+    public Uri BaseAddress => new($"http://127.0.0.1:{Silo.HttpPort}/");
+
+    /// <summary>A client without credentials.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>A client sending the silo's bearer token.</summary>
+    public HttpClient Operator()
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return client;
+    }
+
+    public async Task InitializeAsync()
+    {
+        foreach (var topic in new[] { Input, Annotations, "herald.deadletter" }) Broker.CreateTopic(topic, 4);
+        Silo = SiloProcess.Start("http", Broker.BootstrapServers, primary: null, new Dictionary<string, string>
+        {
+            ["Herald__Http__ApiToken"] = Token,
+            ["Herald__Kafka__Pipelines__news__StartFrom"] = "Earliest",
+        });
+        using var client = Anonymous();
+        await Silo.WaitForAsync(() => Ready(client), TimeSpan.FromSeconds(90), "answering /health/ready");
+    }
+
+    private static bool Ready(HttpClient client)
+    {
+        try
+        {
+            return client.GetAsync("health/ready").GetAwaiter().GetResult().IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Silo.Dispose();
+        await Broker.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class HttpSiloCollection : ICollectionFixture<HttpSilo>
+{
+    public const string Name = "http silo";
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Herald.Kafka.Embedded;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>
+/// Herald's own page in a real browser (Debian's headless Chromium) against a silo process running the default
+/// pipeline (with its models) while sample news flows.
+/// </summary>
+public sealed class PipelinePageTests
+{
+    private static readonly string[] DefaultPipeline = ["embedding", "relevance", "event-type", "entities", "money", "dates", "signal"];
+
+    [Fact]
+    public async Task The_page_draws_the_default_pipeline_and_its_numbers_move_while_documents_flow()
+    {
+        if (!ChildProcess.OnPath("chromium"))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "chromium is required under CI=true (scripts/install-test-deps.sh installs it)");
+            return; // a laptop without Chromium: this runs in CI
+        }
+        await using var broker = new EmbeddedKafkaBroker();
+        foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 4);
+        using var silo = SiloProcess.Start("page", broker.BootstrapServers, primary: null,
+            new Dictionary<string, string> { ["Herald__PipelinesPath"] = Path.Combine(SiloProcess.RepositoryRoot(), "pipelines") });
+        var page = $"http://127.0.0.1:{silo.HttpPort}/";
+        using (var http = new HttpClient())
+            await silo.WaitForAsync(() => Answers(http, page + "health/ready"), TimeSpan.FromSeconds(90), "answering /health/ready");
+
+        var samples = File.ReadLines(Path.Combine(SiloProcess.RepositoryRoot(), "samples", "news.jsonl")).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
+        var kafka = new KafkaTestClient(broker.BootstrapServers);
+        using var stop = new CancellationTokenSource();
+        var flowing = Task.Run(async () =>
+        {
+            for (var round = 0; !stop.IsCancellationRequested; round++)
+            {
+                await kafka.ProduceDocumentsAsync("herald.documents", samples.Skip(round * 20 % samples.Count).Take(20)
+                    .Select(d => { var copy = d.DeepClone().AsObject(); copy["id"] = $"page-{round}-{d["id"]}"; return copy; }));
+                await Task.Delay(500);
+            }
+        });
+
+        try
+        {
+            var first = await DumpDomAsync(page);
+            foreach (var annotator in DefaultPipeline) Assert.Contains($"data-annotator=\"{annotator}\"", first);
+            Assert.Equal(7, Regex.Count(first, "class=\"edge\"")); // relevance<-embedding, event-type<-both, signal<-four
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var second = await DumpDomAsync(page);
+            Assert.True(Done(second) > Done(first), $"done counts moved from {Done(first)} to {Done(second)}");
+            Assert.Matches(@"bottleneck: [a-z-]+|documents/s", second);
+
+            var screenshot = Path.Combine(Path.GetTempPath(), $"herald-page-{Guid.NewGuid():n}.png");
+            await ChromiumAsync("--window-size=1400,900", "--hide-scrollbars", $"--screenshot={screenshot}", page);
+            Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot shows a page");
+        }
+        finally
+        {
+            stop.Cancel();
+            await flowing;
+        }
+    }
+
+    /// <summary>The DOM after the page's scripts ran for a few (virtual) seconds: its polls of the status API included.</summary>
+    private static Task<string> DumpDomAsync(string url) => ChromiumAsync("--dump-dom", url);
+
+    private static async Task<string> ChromiumAsync(params string[] arguments)
+    {
+        string[] common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", $"--user-data-dir={Directory.CreateTempSubdirectory("chromium-").FullName}", "--virtual-time-budget=4000"];
+        using var chromium = Process.Start(new ProcessStartInfo("chromium", [.. common, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = chromium.StandardOutput.ReadToEndAsync();
+        _ = chromium.StandardError.ReadToEndAsync();
+        await chromium.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        return await output;
+    }
+
+    /// <summary>The sum of every annotator's done count shown on the page.</summary>
+    private static long Done(string dom) => Regex.Matches(dom, @"· (\d+) done").Sum(m => long.Parse(m.Groups[1].Value));
+
+    private static bool Answers(HttpClient http, string url)
+    {
+        try
+        {
+            return http.GetAsync(url).GetAwaiter().GetResult().IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}

@@ -27,6 +27,9 @@ public static class PipelineFiles
     public static IReadOnlyList<string> Tags(string path) =>
         Read(path).Select(f => Yaml.PipelineYamlReader.Read(f.Yaml, f.Source, f.BaseDirectory, [])?.Tag).OfType<string>().Distinct().ToList();
 
+    /// <summary>The tag one definition declares (its <c>pipeline:</c>), or null when it has none or does not parse.</summary>
+    public static string? TagOf(string yaml) => Yaml.PipelineYamlReader.Read(yaml, "definition", ".", [])?.Tag;
+
     private static (string, string, string) Load(string file) =>
         (File.ReadAllText(file), file, Path.GetDirectoryName(Path.GetFullPath(file))!);
 }

@@ -7,10 +7,17 @@ namespace Herald.Cli;
 /// <summary>The `herald` command tree. Output goes through <see cref="IAnsiConsole"/> so tests can read it.</summary>
 public static class HeraldCommand
 {
-    public static RootCommand Create(IAnsiConsole console) => new("herald: Herald's command line")
+    public static RootCommand Create(IAnsiConsole console)
     {
-        PipelinesCommand.Create(console),
-        ModelsCommand.Create(console),
-        DevCommand.Create(console),
-    };
+        var cluster = new ClusterConnection();
+        var root = new RootCommand("herald: Herald's command line")
+        {
+            SubmitCommand.Create(console, cluster),
+            PipelinesCommand.Create(console, cluster),
+            ModelsCommand.Create(console),
+            DevCommand.Create(console),
+        };
+        foreach (var command in ClusterCommands.Create(console, cluster)) root.Subcommands.Add(command);
+        return root;
+    }
 }

@@ -30,7 +30,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         using var redis = new ChildProcess("redis-server", "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
         await redis.WaitForOutputAsync("Ready to accept connections", Patience);
         var brokerPort = SiloProcess.FreePort();
-        using var broker = new ChildProcess("dotnet", HeraldCli(), "dev", "broker", "--port", brokerPort.ToString(), "--partitions", Partitions.ToString());
+        using var broker = new ChildProcess("dotnet", CliTests.HeraldCliAssembly(), "dev", "broker", "--port", brokerPort.ToString(), "--partitions", Partitions.ToString());
         await broker.WaitForOutputAsync("broker ready on", Patience);
         var kafka = new KafkaTestClient($"127.0.0.1:{brokerPort}");
 
@@ -125,12 +125,5 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         return $"committed {string.Join(",", committed)}; end {string.Join(",", kafka.EndOffsets(Input, Partitions))}; missing by partition: "
             + string.Join("; ", missing.GroupBy(r => r.Partition.Value).OrderBy(g => g.Key)
                 .Select(g => $"p{g.Key}: {g.Count()} at offsets {g.Min(r => r.Offset.Value)}-{g.Max(r => r.Offset.Value)} ({g.Count(r => r.Offset.Value < committed[g.Key])} below the commit)"));
-    }
-
-    private static string HeraldCli()
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = Path.Combine(SiloProcess.RepositoryRoot(), "Client", "Herald.Cli", "bin", configuration, "net10.0", "herald.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build the Herald.Cli project first", path);
     }
 }

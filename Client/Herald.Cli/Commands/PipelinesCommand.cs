@@ -6,10 +6,13 @@ using Spectre.Console;
 
 namespace Herald.Cli.Commands;
 
-/// <summary><c>herald pipelines validate FILE...</c>: every problem in every file, exit code 1 when there are any.</summary>
+/// <summary>
+/// <c>herald pipelines validate FILE...</c> (locally: every problem in every file, exit code 1 when there are any),
+/// <c>herald pipelines list</c> and <c>herald pipelines deploy FILE</c> (on the cluster).
+/// </summary>
 public static class PipelinesCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, ClusterConnection cluster)
     {
         var files = new Argument<string[]>("files")
         {
@@ -18,7 +21,42 @@ public static class PipelinesCommand
         };
         var validate = new Command("validate", "check pipeline definitions without deploying them") { files };
         validate.SetAction(parse => Validate(console, parse.GetValue(files)!));
-        return new Command("pipelines", "work with pipeline definitions") { validate };
+
+        var list = cluster.With(new Command("list", "the pipelines deployed on the cluster"));
+        list.SetAction((parse, cancellation) => ClusterConnection.RunAsync(console, async () =>
+        {
+            using var client = cluster.Client(parse);
+            var table = new Table().AddColumns("pipeline", "version", "annotators");
+            foreach (var pipeline in await client.GetPipelinesAsync(cancellation))
+                table.AddRow(Markup.Escape((string)pipeline!["tag"]!), (string)pipeline["version"]!,
+                    Markup.Escape(string.Join(", ", pipeline["annotators"]!.AsArray().Select(a => $"{a!["name"]}@{a["version"]}"))));
+            console.Write(table);
+            return 0;
+        }));
+
+        var file = new Argument<string>("file") { Description = "a pipeline YAML file" };
+        var deploy = cluster.With(new Command("deploy", "validate a definition and deploy it as its pipeline's new version, without a restart") { file });
+        deploy.SetAction((parse, cancellation) => ClusterConnection.RunAsync(console, async () =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!File.Exists(path))
+            {
+                console.MarkupLineInterpolated($"[red]error[/] {path} does not exist");
+                return ClusterConnection.BadInput;
+            }
+            var yaml = await File.ReadAllTextAsync(path, cancellation);
+            var tag = PipelineFiles.TagOf(yaml);
+            if (tag is null)
+            {
+                console.MarkupLineInterpolated($"[red]error[/] {path} has no 'pipeline:' tag");
+                return ClusterConnection.BadInput;
+            }
+            using var client = cluster.Client(parse);
+            var result = await client.DeployPipelineAsync(tag, yaml, cancellation);
+            console.MarkupLineInterpolated($"[green]deployed[/] pipeline '{tag}' version {result["version"]} on {result["appliedBySilos"]} of {result["silos"]} silo(s)");
+            return 0;
+        }));
+        return new Command("pipelines", "work with pipeline definitions") { validate, list, deploy };
     }
 
     private static int Validate(IAnsiConsole console, string[] paths)

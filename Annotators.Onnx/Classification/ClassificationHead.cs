@@ -49,7 +49,8 @@ public sealed class ClassificationHead : IDisposable
             throw;
         }
         Batcher = new MicroBatcher<HeadInput, float[]>(
-            inputs => TakesText ? ScoreTexts([.. inputs.Select(i => i.Text ?? "")]) : Score([.. inputs.Select(i => i.Vector ?? [])]), batchSize, batchWait);
+            inputs => TakesText ? ScoreTexts([.. inputs.Select(i => i.Text ?? "")]) : Score([.. inputs.Select(i => i.Vector ?? [])]), batchSize, batchWait,
+            model: Path.GetFileName(path));
     }
 
     /// <summary>The model takes text (a string input) rather than a feature vector.</summary>

@@ -7,14 +7,14 @@ public sealed class EmbeddingModel
     private long _batches;
     private long _documents;
 
-    public EmbeddingModel(SentenceEncoder encoder, int batchSize, TimeSpan batchWait)
+    public EmbeddingModel(SentenceEncoder encoder, int batchSize, TimeSpan batchWait, string? name = null)
     {
         Encoder = encoder;
         Batcher = new MicroBatcher<string, float[]>(encoder.Encode, batchSize, batchWait, size =>
         {
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _documents, size);
-        });
+        }, name);
     }
 
     public SentenceEncoder Encoder { get; }

@@ -59,7 +59,7 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
         var vocabulary = options.Vocabulary is null ? null : Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
         var key = (path, vocabulary, options.MaxTokens, options.LongText, options.Threads, options.BatchSize, options.BatchWaitMs);
-        var loaded = Models.GetOrAdd(key, _ => new Lazy<EmbeddingModel>(() => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
+        var loaded = Models.GetOrAdd(key, _ => new Lazy<EmbeddingModel>(() => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs), Path.GetFileName(path))));
         try
         {
             return new OnnxEmbeddingAnnotator(loaded.Value, options.Model, options);

@@ -16,10 +16,13 @@ public sealed class MicroBatcher<TIn, TOut> : IAsyncDisposable
     private readonly Channel<(TIn Item, TaskCompletionSource<TOut> Result, CancellationToken Cancellation)> _queue =
         Channel.CreateUnbounded<(TIn, TaskCompletionSource<TOut>, CancellationToken)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly string? _model;
 
     /// <param name="onBatch">Observes each batch's size (for metrics and tests).</param>
-    public MicroBatcher(Func<IReadOnlyList<TIn>, TOut[]> process, int maxBatchSize, TimeSpan maxWait, Action<int>? onBatch = null)
+    /// <param name="model">Names the model in the <c>herald.model.batch_size</c> metric; unnamed batchers are not measured.</param>
+    public MicroBatcher(Func<IReadOnlyList<TIn>, TOut[]> process, int maxBatchSize, TimeSpan maxWait, Action<int>? onBatch = null, string? model = null)
     {
+        _model = model;
         _process = process;
         _maxBatchSize = maxBatchSize;
         _maxWait = maxWait;
@@ -64,6 +67,7 @@ public sealed class MicroBatcher<TIn, TOut> : IAsyncDisposable
             }
             if (batch.Count == 0) continue;
             _onBatch?.Invoke(batch.Count);
+            if (_model is not null) BatchMetrics.BatchSize.Record(batch.Count, new KeyValuePair<string, object?>("model", _model));
             try
             {
                 var outputs = _process([.. batch.Select(r => r.Item)]);

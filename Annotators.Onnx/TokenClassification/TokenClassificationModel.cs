@@ -46,7 +46,7 @@ public sealed class TokenClassificationModel : IDisposable
         _tokenizer = new BertTextTokenizer(vocabulary, lowercase);
         _maxTokens = maxTokens;
         _minScore = minScore;
-        Batcher = new MicroBatcher<string, IReadOnlyList<Entity>>(Recognise, batchSize, batchWait);
+        Batcher = new MicroBatcher<string, IReadOnlyList<Entity>>(Recognise, batchSize, batchWait, model: Path.GetFileName(path));
     }
 
     public string[] Labels { get; }

@@ -36,6 +36,7 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             CheckKindAndOptions(annotator, problems);
             resolved[annotator.Name] = ResolveDependencies(annotator, byName, problems);
             CheckWhen(annotator, problems);
+            CheckTimeout(annotator, problems);
         }
         foreach (var cycle in DependencyCycles.Find(byName.Keys, name => resolved[name]))
             problems.Add(byName[cycle[0]].Location.Problem($"dependency cycle: {string.Join(" -> ", cycle)} -> {cycle[0]}"));
@@ -101,6 +102,19 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             if (!resolved.Contains(best.Name)) resolved.Add(best.Name);
         }
         return resolved;
+    }
+
+    /// <summary>
+    /// The longest call the cluster lets an annotator make (Orleans' response timeout in a silo): a longer timeout would be
+    /// cut short there, so it is rejected. Null where no cluster applies (validating files offline).
+    /// </summary>
+    public TimeSpan? MaxTimeout { get; init; }
+
+    private void CheckTimeout(AnnotatorDeclaration annotator, List<PipelineProblem> problems)
+    {
+        if (MaxTimeout is { } max && annotator.Timeout >= max)
+            problems.Add(annotator.Location.Problem(
+                $"annotator '{annotator.Name}': timeout {Durations.Format(annotator.Timeout)} is not below the cluster's call limit of {Durations.Format(max)} (Orleans:Messaging:ResponseTimeout): lower the timeout or raise that limit"));
     }
 
     private static void CheckWhen(AnnotatorDeclaration annotator, List<PipelineProblem> problems)

@@ -62,7 +62,19 @@ public sealed class DocumentGrain(
 
     public async Task OnNextAsync(DocumentEvent item, StreamSequenceToken? token = null)
     {
-        await ProcessAsync(item.Document);
+        try
+        {
+            await ProcessAsync(item.Document);
+        }
+        catch (UnpublishableRecordException e)
+        {
+            // Retrying cannot publish it: dead-letter the input (durably) and let the partition move on.
+            _run = null;
+            var (tag, _) = DocumentKey.Parse(this.GetPrimaryKeyString());
+            logger.LogWarning(e, "Dead-lettering document {Key}: its results cannot be published", this.GetPrimaryKeyString());
+            await sink.DeadLetterAsync(item.Document, item.Source, tag, $"results could not be published: {e.Message}");
+            DeactivateOnIdle();
+        }
         await GrainFactory.GetGrain<IInputCheckpointGrain>(item.Source.CheckpointKey).CompletedAsync(item.Source.Offset);
     }
 

@@ -36,7 +36,11 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new AnnotatorKindCatalog(sp.GetServices<AnnotatorKind>()));
         services.TryAddSingleton<AnnotatorInstances>();
-        services.TryAddSingleton<PipelineCompiler>();
+        // Annotator timeouts must stay below the silo's call timeout, or calls would be cut short: checked when pipelines load.
+        services.TryAddSingleton(sp => new PipelineCompiler(sp.GetRequiredService<AnnotatorKindCatalog>(), sp.GetRequiredService<AnnotatorInstances>())
+        {
+            MaxTimeout = sp.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout,
+        });
         services.TryAddSingleton<PipelineRegistry>();
         services.TryAddSingleton<AnnotatorGrainReferences>();
         services.TryAddSingleton<PipelineMonitor>();

@@ -1,4 +1,5 @@
 using Herald.Grains.Documents;
+using Herald.Grains.Ingestion;
 
 namespace Herald.Grains.Publishing;
 
@@ -16,6 +17,9 @@ public interface IAnnotationSink
 
     /// <summary>Publishes the final record; completes when it is durable.</summary>
     Task CompletedAsync(DocumentSnapshot snapshot);
+
+    /// <summary>Sends an input document whose results cannot be published to the dead-letter topic, with the reason; completes when durable.</summary>
+    Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason);
 }
 
 /// <summary>No central topic: for engines run without Kafka (tests, embedding).</summary>
@@ -26,4 +30,5 @@ public sealed class NoAnnotationSink : IAnnotationSink
     public bool PublishesEachAnnotation => false;
     public Task AnnotatedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
     public Task CompletedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
+    public Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason) => Task.CompletedTask;
 }

@@ -7,6 +7,13 @@ public enum EmissionMode
     Complete,
 }
 
+/// <summary>What to do with a bad input too large to dead-letter whole.</summary>
+public enum OversizedDeadLetters
+{
+    Truncate,
+    Wait,
+}
+
 /// <summary>Where a pipeline's consumer group starts when it has no committed offset yet.</summary>
 public enum StartPosition
 {
@@ -53,6 +60,13 @@ public sealed class KafkaOptions
     public int MaxMessageBytes { get; set; } = 900_000;
 
     public EmissionMode Emit { get; set; } = EmissionMode.All;
+
+    /// <summary>
+    /// A bad input too large for the producer to copy whole into the dead-letter topic: <c>Truncate</c> (the default)
+    /// writes its first <see cref="MaxMessageBytes"/> bytes with headers giving the original size, and moves on;
+    /// <c>Wait</c> keeps the partition at it until an operator intervenes (nothing is ever cut).
+    /// </summary>
+    public OversizedDeadLetters OversizedDeadLetters { get; set; } = OversizedDeadLetters.Truncate;
 
     /// <summary>
     /// Extra librdkafka properties for every client (security.protocol, sasl.mechanism, sasl.username,

@@ -1,6 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
+using ErrorCode = Confluent.Kafka.ErrorCode;
 using Herald.Grains.Documents;
+using Herald.Grains.Ingestion;
 using Herald.Grains.Publishing;
 using Herald.Kafka.Hosting;
 
@@ -21,17 +23,45 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
 
     public Task CompletedAsync(DocumentSnapshot snapshot) => PublishAsync(snapshot, CompleteEvent);
 
-    private Task PublishAsync(DocumentSnapshot snapshot, byte[] eventType) =>
-        producer.Producer.ProduceAsync(connection.Options.AnnotationsTopic, new Message<byte[]?, byte[]?>
+    private async Task PublishAsync(DocumentSnapshot snapshot, byte[] eventType)
+    {
+        try
         {
-            Key = Encoding.UTF8.GetBytes(snapshot.Id),
-            Value = DocumentSnapshotJson.ToUtf8(snapshot),
+            await producer.Producer.ProduceAsync(connection.Options.AnnotationsTopic, new Message<byte[]?, byte[]?>
+            {
+                Key = Encoding.UTF8.GetBytes(snapshot.Id),
+                Value = DocumentSnapshotJson.ToUtf8(snapshot),
+                Headers =
+                [
+                    new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(snapshot.PipelineTag)),
+                    new Header(RecordHeaders.Event, eventType),
+                ],
+            });
+        }
+        catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize or ErrorCode.RecordListTooLarge or ErrorCode.InvalidMsg)
+        {
+            throw new UnpublishableRecordException($"the record of document '{snapshot.Id}' cannot be published to {connection.Options.AnnotationsTopic}: {e.Error.Reason}", e);
+        }
+    }
+
+    public async Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason)
+    {
+        // The checkpoint key is "group/topic/partition": the source's topic and partition are its last two segments.
+        var parts = source.CheckpointKey.Split('/');
+        await producer.Producer.ProduceAsync(connection.Options.DeadLetterTopic, new Message<byte[]?, byte[]?>
+        {
+            Key = Encoding.UTF8.GetBytes(document.Id),
+            Value = Encoding.UTF8.GetBytes(document.Json),
             Headers =
             [
-                new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(snapshot.PipelineTag)),
-                new Header(RecordHeaders.Event, eventType),
+                new Header(RecordHeaders.Reason, Encoding.UTF8.GetBytes(reason)),
+                new Header(RecordHeaders.SourceTopic, Encoding.UTF8.GetBytes(parts[^2])),
+                new Header(RecordHeaders.SourcePartition, Encoding.UTF8.GetBytes(parts[^1])),
+                new Header(RecordHeaders.SourceOffset, Encoding.UTF8.GetBytes(source.Offset.ToString())),
+                new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(pipeline)),
             ],
         });
+    }
 }
 
 /// <summary>Header names of Herald's records.</summary>
@@ -43,4 +73,6 @@ public static class RecordHeaders
     public const string SourceTopic = "herald-source-topic";
     public const string SourcePartition = "herald-source-partition";
     public const string SourceOffset = "herald-source-offset";
+    public const string OriginalSize = "herald-original-size";
+    public const string Truncated = "herald-truncated";
 }

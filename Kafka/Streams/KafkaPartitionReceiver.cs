@@ -24,6 +24,8 @@ internal sealed class KafkaPartitionReceiver(
     private readonly KafkaOptions _options = connection.Options;
     private readonly TopicPartition _partition = new(connection.Options.InputTopic, partition);
     private IConsumer<byte[]?, byte[]?>? _consumer;
+    private int _deadLetterFailures;
+    private DateTime _retryDeadLetterAt;
     private IInputCheckpointGrain _checkpoint = null!;
     private string _checkpointKey = "";
     private long _stored = -1;
@@ -88,7 +90,7 @@ internal sealed class KafkaPartitionReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
-        if (_consumer is null) return [];
+        if (_consumer is null || DateTime.UtcNow < _retryDeadLetterAt) return [];
         var batch = new List<IBatchContainer>();
         var inFlight = new List<long>();
         var settled = new List<long>();
@@ -190,20 +192,49 @@ internal sealed class KafkaPartitionReceiver(
         try
         {
             // Awaited: the offset is settled only once the dead letter is durable.
-            await producer.Producer.ProduceAsync(_options.DeadLetterTopic, new Message<byte[]?, byte[]?>
-            {
-                Key = message.Message.Key,
-                Value = message.Message.Value,
-                Headers = headers,
-            });
+            await producer.Producer.ProduceAsync(_options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = message.Message.Key, Value = message.Message.Value, Headers = headers });
+            _deadLetterFailures = 0;
+            return true;
+        }
+        catch (ProduceException<byte[]?, byte[]?> e) when (IsTooLarge(e.Error.Code) && _options.OversizedDeadLetters == OversizedDeadLetters.Truncate
+                                                          && message.Message.Value is { } value && value.Length > _options.MaxMessageBytes)
+        {
+            // Larger than the producer may send: keep its head and say how much there was, rather than stop the partition.
+            headers.Add(RecordHeaders.OriginalSize, Encoding.UTF8.GetBytes(value.Length.ToString()));
+            headers.Add(RecordHeaders.Truncated, "true"u8.ToArray());
+            return await ProduceDeadLetterAsync(message, new Message<byte[]?, byte[]?> { Key = message.Message.Key, Value = value[.._options.MaxMessageBytes], Headers = headers });
+        }
+        catch (KafkaException e)
+        {
+            return Failed(message, e);
+        }
+    }
+
+    private async Task<bool> ProduceDeadLetterAsync(ConsumeResult<byte[]?, byte[]?> source, Message<byte[]?, byte[]?> letter)
+    {
+        try
+        {
+            await producer.Producer.ProduceAsync(_options.DeadLetterTopic, letter);
+            _deadLetterFailures = 0;
             return true;
         }
         catch (KafkaException e)
         {
-            logger.LogError(e, "Cannot dead-letter {Topic}/{Partition}@{Offset}: the partition waits there and retries", message.Topic, message.Partition.Value, message.Offset.Value);
-            return false;
+            return Failed(source, e);
         }
     }
+
+    /// <summary>The partition waits at the message and retries later, backing off so a stuck dead letter does not spin.</summary>
+    private bool Failed(ConsumeResult<byte[]?, byte[]?> message, KafkaException e)
+    {
+        _deadLetterFailures++;
+        var wait = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(_deadLetterFailures, 10))));
+        _retryDeadLetterAt = DateTime.UtcNow + wait;
+        logger.LogError(e, "Cannot dead-letter {Topic}/{Partition}@{Offset}: the partition waits there and retries in {Wait}", message.Topic, message.Partition.Value, message.Offset.Value, wait);
+        return false;
+    }
+
+    private static bool IsTooLarge(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize or ErrorCode.RecordListTooLarge;
 
     private void StoreOffset(long commit)
     {

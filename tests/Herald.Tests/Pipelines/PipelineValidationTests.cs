@@ -50,6 +50,23 @@ public sealed class PipelineValidationTests
     }
 
     [Fact]
+    public void A_timeout_the_cluster_would_cut_short_is_rejected()
+    {
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances()) { MaxTimeout = TimeSpan.FromSeconds(30) };
+        var problems = new List<PipelineProblem>();
+
+        compiler.Compile("""
+            pipeline: news
+            annotators:
+              - { name: money, version: 1.0.0, kind: money, timeout: 45s }
+              - { name: dates, version: 1.0.0, kind: dates, timeout: 29s }
+            """, "test.yaml", "/tmp", problems);
+
+        Assert.Equal(["test.yaml:3:5: annotator 'money': timeout 45s is not below the cluster's call limit of 30s (Orleans:Messaging:ResponseTimeout): lower the timeout or raise that limit"],
+            problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void Duplicate_names_point_at_the_first_declaration()
     {
         var problems = Problems("""

@@ -15,6 +15,9 @@ public sealed class SentenceEncoder : IDisposable
     private readonly BertTextTokenizer _tokenizer;
     private readonly int _maxTokens;
     private readonly bool _window;
+
+    /// <summary>With windowing, the most windows one text is embedded in (about 2,000 words at 256 tokens).</summary>
+    public const int MaxWindows = 8;
     private readonly bool _hasTokenTypes;
 
     /// <param name="window">
@@ -70,7 +73,8 @@ public sealed class SentenceEncoder : IDisposable
     private List<int[]> Windows(string text)
     {
         if (!_window) return [_tokenizer.Encode(text, _maxTokens)];
-        var ids = _tokenizer.Encode(text, int.MaxValue);
+        // At most MaxWindows windows: the rest of a very long text is left out, so one document's inference stays bounded.
+        var ids = _tokenizer.Encode(text, MaxWindows * (_maxTokens - 2) + 2);
         if (ids.Length <= _maxTokens) return [ids];
         var (cls, sep, content) = (ids[0], ids[^1], ids[1..^1]);
         return [.. content.Chunk(_maxTokens - 2).Select(chunk => (int[])[cls, .. chunk, sep])];

@@ -92,15 +92,29 @@ public static class PartyRoles
     /// <summary>Up to six words on each side of the entity within its sentence, lower-cased (punctuation kept as words).</summary>
     private static (string[] Before, string[] After) Window(IReadOnlyList<WordToken> tokens, int start, int end)
     {
-        var before = new List<string>();
-        var after = new List<string>();
-        for (var i = 0; i < tokens.Count; i++)
+        // Binary search for the entity's first token: the window costs the same wherever the entity is in a long text.
+        var (low, high) = (0, tokens.Count);
+        while (low < high)
         {
-            var token = tokens[i];
-            if (token.End <= start) { if (token.StartsSentence) before.Clear(); before.Add(token.Text.ToLowerInvariant()); }
-            else if (token.Start == start && token.StartsSentence) before.Clear();
-            else if (token.Start >= end) { if (token.StartsSentence || after.Count >= 6) break; after.Add(token.Text.ToLowerInvariant()); }
+            var middle = (low + high) / 2;
+            if (tokens[middle].End <= start) low = middle + 1; else high = middle;
         }
-        return (before.TakeLast(6).ToArray(), after.ToArray());
+        var before = new List<string>();
+        if (!(low < tokens.Count && tokens[low].Start == start && tokens[low].StartsSentence))
+        {
+            for (var i = low - 1; i >= 0 && before.Count < 6; i--)
+            {
+                before.Insert(0, tokens[i].Text.ToLowerInvariant());
+                if (tokens[i].StartsSentence) break;
+            }
+        }
+        var after = new List<string>();
+        for (var i = low; i < tokens.Count && after.Count < 6; i++)
+        {
+            if (tokens[i].Start < end) continue;
+            if (tokens[i].StartsSentence) break;
+            after.Add(tokens[i].Text.ToLowerInvariant());
+        }
+        return ([.. before], [.. after]);
     }
 }

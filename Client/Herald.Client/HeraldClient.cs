@@ -32,14 +32,19 @@ public sealed class HeraldClient : IDisposable
     {
         using var producer = new ProducerBuilder<string, string>(KafkaConfig(new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, LingerMs = 5, MessageTimeoutMs = 30_000 })).Build();
         CheckReachable(producer.Handle);
-        var sent = new List<Task<DeliveryResult<string, string>>>();
+        var sent = new List<Task>();
         var acknowledged = 0;
         foreach (var document in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var id = document["id"]?.GetValue<string>() ?? throw new ArgumentException("every document needs an 'id'");
-            sent.Add(producer.ProduceAsync(_options.InputTopic, new Message<string, string> { Key = id, Value = document.ToJsonString() }, cancellationToken)
-                .ContinueWith(t => { progress?.Report(Interlocked.Increment(ref acknowledged)); return t.Result; }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
+            sent.Add(ProduceAsync(id, document));
+        }
+
+        async Task ProduceAsync(string id, JsonObject document)
+        {
+            await producer.ProduceAsync(_options.InputTopic, new Message<string, string> { Key = id, Value = document.ToJsonString() }, cancellationToken);
+            progress?.Report(Interlocked.Increment(ref acknowledged));
         }
         try
         {
@@ -52,13 +57,15 @@ public sealed class HeraldClient : IDisposable
         return sent.Count;
     }
 
-    /// <summary>Fails fast, with the address, when no Kafka broker answers (a producer would otherwise retry for its whole timeout).</summary>
-    private void CheckReachable(Handle handle)
+    /// <summary>Fails fast, with the address, when no Kafka broker answers (a client would otherwise retry for its whole timeout).</summary>
+    private void CheckReachable(Handle handle) => Partitions(handle, _options.InputTopic);
+
+    private List<TopicPartition> Partitions(Handle handle, string topic)
     {
         using var admin = new DependentAdminClientBuilder(handle).Build();
         try
         {
-            admin.GetMetadata(_options.InputTopic, TimeSpan.FromSeconds(10));
+            return [.. admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId))];
         }
         catch (KafkaException e)
         {
@@ -72,15 +79,11 @@ public sealed class HeraldClient : IDisposable
     /// </summary>
     public async IAsyncEnumerable<JsonObject> WatchAsync(string pipeline, bool fromBeginning = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var config = KafkaConfig(new ConsumerConfig
-        {
-            GroupId = $"herald-watch-{Guid.NewGuid():n}",
-            AutoOffsetReset = fromBeginning ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
-            EnableAutoCommit = false,
-        });
+        var config = KafkaConfig(new ConsumerConfig { GroupId = $"herald-watch-{Guid.NewGuid():n}", EnableAutoCommit = false });
         using var consumer = new ConsumerBuilder<string?, string>(config).Build();
-        CheckReachable(consumer.Handle);
-        consumer.Subscribe(_options.AnnotationsTopic);
+        var partitions = Partitions(consumer.Handle, _options.AnnotationsTopic);
+        // Positions are fixed now, not when a group rebalance eventually assigns them: nothing completing after this call is missed.
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, fromBeginning ? Offset.Beginning : consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High)));
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -93,7 +96,7 @@ public sealed class HeraldClient : IDisposable
         }
         finally
         {
-            consumer.Close();
+            consumer.Unassign();
         }
     }
 
@@ -141,6 +144,10 @@ public sealed class HeraldClient : IDisposable
         catch (HttpRequestException e)
         {
             throw new HeraldUnreachableException($"no Herald silo answers at {_options.Url} ({e.Message}); is the cluster running, and is the address right (--url, HERALD_URL)?", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HeraldUnreachableException($"the Herald silo at {_options.Url} did not answer within {_options.Timeout.TotalSeconds:0} s", e);
         }
         using (response)
         {

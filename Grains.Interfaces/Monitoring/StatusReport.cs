@@ -43,4 +43,5 @@ public sealed record SiloReport(
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] IReadOnlyList<PipelineStats> Pipelines,
     [property: Id(3)] IReadOnlyList<PartitionLag> Partitions,
-    [property: Id(4)] long ControlVersion);
+    [property: Id(4)] long ControlVersion,
+    [property: Id(5)] string ControlEpoch);

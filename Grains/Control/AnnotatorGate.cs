@@ -10,20 +10,22 @@ namespace Herald.Grains.Control;
 public sealed class AnnotatorGate(PipelineMonitor monitor)
 {
     private readonly Lock _lock = new();
-    private ControlState _state = new(0, new HashSet<string>(), new Dictionary<string, string?>());
+    private ControlState _state = new(0, new HashSet<string>(), new Dictionary<string, string?>(), "");
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public long Version => _state.Version;
 
+    public string Epoch => _state.Epoch;
+
     public bool IsPaused(string pipeline, string annotator) => _state.Paused.Contains(ControlState.PausedKey(pipeline, annotator));
 
-    /// <summary>Takes a newer state; releases the runs waiting at annotators no longer paused.</summary>
+    /// <summary>Takes a newer state (or any state of a new epoch); releases the runs waiting at annotators no longer paused.</summary>
     public void Apply(ControlState state)
     {
         TaskCompletionSource changed;
         lock (_lock)
         {
-            if (state.Version <= _state.Version) return;
+            if (state.Epoch == _state.Epoch && state.Version <= _state.Version) return;
             (_state, changed, _changed) = (state, _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
         changed.SetResult();

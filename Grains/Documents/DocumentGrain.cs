@@ -66,6 +66,13 @@ public sealed class DocumentGrain(
         {
             await ProcessAsync(item.Document);
         }
+        catch (UnknownPipelineException e)
+        {
+            // The pipeline was retired: its new input is refused, to the dead-letter topic, so its partition moves on.
+            var (tag, _) = DocumentKey.Parse(this.GetPrimaryKeyString());
+            await sink.DeadLetterAsync(item.Document, item.Source, tag, $"pipeline '{tag}' is retired: {e.Message}");
+            DeactivateOnIdle();
+        }
         catch (UnpublishableRecordException e)
         {
             // Retrying cannot publish it: dead-letter the input (durably) and let the partition move on.

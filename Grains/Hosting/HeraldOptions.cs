@@ -20,4 +20,7 @@ public static class HeraldStorage
 {
     /// <summary>Completed document states: what makes resubmission idempotent and lookups possible after completion.</summary>
     public const string Documents = "herald-documents";
+
+    /// <summary>Run-time changes made through the API (pauses, deployments): small, and never evicted.</summary>
+    public const string Control = "herald-control";
 }

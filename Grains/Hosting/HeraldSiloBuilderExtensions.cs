@@ -56,6 +56,8 @@ public static class HeraldSiloBuilderExtensions
         // buys nothing and holds about 300 bytes per document ever seen. Later Configure calls may raise it.
         services.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
 
+        if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, HeraldStorage.Control)))
+            silo.AddMemoryGrainStorage(HeraldStorage.Control);
         if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, HeraldStorage.Documents)))
         {
             services.AddKeyedSingleton<IGrainStorage>(HeraldStorage.Documents, (sp, _) =>

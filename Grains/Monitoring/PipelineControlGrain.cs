@@ -3,7 +3,7 @@ using Herald.Grains.Hosting;
 namespace Herald.Grains.Monitoring;
 
 /// <summary>The cluster's run-time changes (pauses, deployments), kept in the documents storage provider so they outlive the silo holding them.</summary>
-public sealed class PipelineControlGrain([PersistentState("control", HeraldStorage.Documents)] IPersistentState<PausedSet> state) : Grain, IPipelineControlGrain
+public sealed class PipelineControlGrain([PersistentState("control", HeraldStorage.Control)] IPersistentState<PausedSet> state) : Grain, IPipelineControlGrain
 {
     public async Task<ControlState> SetPausedAsync(string pipeline, string annotator, bool paused)
     {
@@ -27,7 +27,15 @@ public sealed class PipelineControlGrain([PersistentState("control", HeraldStora
 
     public Task<ControlState> GetAsync() => Task.FromResult(Current());
 
-    private ControlState Current() => new(state.State.Version, state.State.Paused.ToHashSet(), new Dictionary<string, string?>(state.State.Deployments));
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Epoch.Length > 0) return;
+        // First activation, or the storage lost the state: a new epoch tells every silo to take this state as it is.
+        state.State.Epoch = Guid.NewGuid().ToString("n");
+        await state.WriteStateAsync(cancellationToken);
+    }
+
+    private ControlState Current() => new(state.State.Version, state.State.Paused.ToHashSet(), new Dictionary<string, string?>(state.State.Deployments), state.State.Epoch);
 }
 
 [GenerateSerializer, Alias("herald.paused-set")]
@@ -36,4 +44,5 @@ public sealed class PausedSet
     [Id(0)] public long Version { get; set; }
     [Id(1)] public HashSet<string> Paused { get; set; } = [];
     [Id(2)] public Dictionary<string, string?> Deployments { get; set; } = [];
+    [Id(3)] public string Epoch { get; set; } = "";
 }

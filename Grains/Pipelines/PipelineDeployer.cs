@@ -13,28 +13,37 @@ namespace Herald.Grains.Pipelines;
 public sealed class PipelineDeployer(PipelineCompiler compiler, PipelineRegistry registry, IOptions<HeraldOptions> options, ILogger<PipelineDeployer> logger)
 {
     private readonly Dictionary<string, string?> _applied = [];
+    private readonly HashSet<(string, string)> _failed = [];
 
     public void Apply(ControlState state)
     {
         foreach (var (tag, yaml) in state.Deployments)
         {
             if (_applied.TryGetValue(tag, out var applied) && applied == yaml) continue;
-            _applied[tag] = yaml;
             if (yaml is null)
             {
+                _applied[tag] = null;
                 if (registry.Retire(tag)) logger.LogInformation("Pipeline {Tag} retired", tag);
                 continue;
             }
             var problems = new List<PipelineProblem>();
-            if (compiler.Compile(yaml, $"api:{tag}", BaseDirectory(), problems) is { } pipeline && problems.Count == 0)
+            try
             {
-                registry.Deploy(pipeline);
-                logger.LogInformation("Pipeline {Tag} version {Version} deployed through the API", tag, pipeline.VersionId);
+                if (compiler.Compile(yaml, $"api:{tag}", BaseDirectory(), problems) is { } pipeline && problems.Count == 0)
+                {
+                    registry.Deploy(pipeline);
+                    _applied[tag] = yaml;
+                    logger.LogInformation("Pipeline {Tag} version {Version} deployed through the API", tag, pipeline.VersionId);
+                    continue;
+                }
             }
-            else
+            catch (Exception e)
             {
-                logger.LogError("Pipeline {Tag} from the API does not compile on this silo: {Problems}", tag, string.Join("; ", problems));
+                problems.Add(new PipelineProblem($"api:{tag}", 0, 0, e.Message));
             }
+            // Not marked applied: tried again on the next tick (a missing model file may appear). Logged once per definition.
+            if (_failed.Add((tag, yaml)))
+                logger.LogError("Pipeline {Tag} from the API does not compile on this silo, which keeps its previous version: {Problems}", tag, string.Join("; ", problems));
         }
     }
 

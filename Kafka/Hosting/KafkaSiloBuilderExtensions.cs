@@ -1,3 +1,4 @@
+using Herald.Grains.Pipelines;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Publishing;
 using Herald.Kafka.Publishing;
@@ -24,8 +25,10 @@ public static class KafkaSiloBuilderExtensions
         services.AddSingleton<IInputLagSource>(sp => sp.GetRequiredService<KafkaInputLag>());
         services.AddSingleton<HeraldProducer>();
         services.AddSingleton<IAnnotationSink, KafkaAnnotationSink>();
+        var tags = pipelineTags.Distinct().ToArray();
+        services.AddSingleton<IInputTags>(new KafkaInputTags(tags));
 
-        foreach (var tag in pipelineTags.Distinct())
+        foreach (var tag in tags)
         {
             silo.AddPersistentStreams(StreamProviderName(tag), (sp, name) => new KafkaQueueAdapterFactory(name, tag, sp), stream =>
             {
@@ -48,3 +51,6 @@ public static class KafkaSiloBuilderExtensions
 
     public static string StreamProviderName(string pipelineTag) => $"kafka-{pipelineTag}";
 }
+
+/// <summary>The tags this silo reads the input topic for (one stream provider each).</summary>
+internal sealed record KafkaInputTags(IReadOnlyCollection<string> Tags) : IInputTags;

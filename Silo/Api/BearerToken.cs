@@ -18,10 +18,11 @@ public sealed class BearerToken(IOptions<HttpOptions> options) : IEndpointFilter
     {
         var http = options.Value;
         if (!http.Mutations) return Problems.Forbidden("mutating endpoints are disabled on this silo (Herald:Http:Mutations=false)");
-        if (string.IsNullOrEmpty(http.ApiToken)) return null;
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(http.ApiToken)) return null;
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Problems.Unauthorized("this endpoint changes the cluster: send Authorization: Bearer <token> (Herald:Http:ApiToken)");
         var given = Encoding.UTF8.GetBytes(authorization["Bearer ".Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(http.ApiToken)) ? null : Problems.Unauthorized("the bearer token is not valid");
+        // Trimmed both sides: a token read from a secret file often ends with a newline.
+        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(http.ApiToken.Trim())) ? null : Problems.Unauthorized("the bearer token is not valid");
     }
 }

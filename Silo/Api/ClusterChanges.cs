@@ -9,15 +9,16 @@ public sealed class ClusterChanges(IGrainFactory grains)
 
     public IPipelineControlGrain Control => grains.GetGrain<IPipelineControlGrain>(IPipelineControlGrain.Key);
 
-    /// <summary>How many of the live silos have applied <paramref name="version"/>, once all have or after a few seconds.</summary>
-    public async Task<(int Applied, int Silos)> WaitAppliedAsync(long version)
+    /// <summary>How many of the live silos have applied <paramref name="version"/> of the control state, once all have or after a few seconds.</summary>
+    public async Task<(int Applied, int Silos)> WaitAppliedAsync(string epoch, long version)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
             var silos = await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).GetAsync();
-            var applied = silos.Count(s => s.Latest.ControlVersion >= version);
-            if (applied == silos.Count || DateTime.UtcNow > deadline) return (applied, silos.Count);
+            var applied = silos.Count(s => s.Latest.ControlEpoch == epoch && s.Latest.ControlVersion >= version);
+            // No report at all (the status grain just moved) proves nothing: wait for the silos to report again.
+            if ((silos.Count > 0 && applied == silos.Count) || DateTime.UtcNow > deadline) return (applied, silos.Count);
             await Task.Delay(100);
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Herald.Grains.Pipelines;
 using Herald.Pipelines;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Herald.Silo.Api;
 
@@ -28,7 +29,8 @@ public static class PipelineEndpoints
             .WithSummary("Resumes a paused annotator and releases the documents waiting at it").ProducesProblem(401).ProducesProblem(404);
     }
 
-    private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler compiler, PipelineDeployer deployer, ClusterChanges changes)
+    private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler compiler, PipelineDeployer deployer, ClusterChanges changes,
+        [FromServices] IEnumerable<IInputTags> inputs)
     {
         string yaml;
         using (var reader = new StreamReader(request.Body, Encoding.UTF8))
@@ -44,15 +46,21 @@ public static class PipelineEndpoints
             return Problems.BadRequest($"the definition says 'pipeline: {pipeline.Tag}' but was sent to /api/pipelines/{tag}");
 
         var state = await changes.Control.SetDeploymentAsync(tag, yaml);
-        var (applied, silos) = await changes.WaitAppliedAsync(state.Version);
-        return Results.Ok(new { tag, version = pipeline.VersionId, appliedBySilos = applied, silos });
+        var (applied, silos) = await changes.WaitAppliedAsync(state.Epoch, state.Version);
+        // Kafka readers exist for the tags in the pipelines folder at start; a new tag is served to the API only until then.
+        var readsInput = inputs.Any(i => i.Tags.Contains(tag));
+        return Results.Ok(new
+        {
+            tag, version = pipeline.VersionId, appliedBySilos = applied, silos, readsInput,
+            note = readsInput ? null : $"no input reader exists for '{tag}': it serves /api/annotate; add its file to the pipelines folder to read the input topic",
+        });
     }
 
     private static async Task<IResult> RetireAsync(string tag, PipelineRegistry registry, ClusterChanges changes)
     {
         if (registry.Find(tag) is null) return Problems.NotFound(NotDeployed(tag, registry));
         var state = await changes.Control.SetDeploymentAsync(tag, null);
-        var (applied, silos) = await changes.WaitAppliedAsync(state.Version);
+        var (applied, silos) = await changes.WaitAppliedAsync(state.Epoch, state.Version);
         return Results.Ok(new { tag, retired = true, appliedBySilos = applied, silos });
     }
 
@@ -62,7 +70,7 @@ public static class PipelineEndpoints
         if (compiled.Find(name) is null)
             return Problems.NotFound($"pipeline '{pipeline}' has no annotator '{name}' (it has {string.Join(", ", compiled.Nodes.Select(n => n.Name))})");
         var state = await changes.Control.SetPausedAsync(pipeline, name, paused);
-        var (applied, silos) = await changes.WaitAppliedAsync(state.Version);
+        var (applied, silos) = await changes.WaitAppliedAsync(state.Epoch, state.Version);
         return Results.Ok(new { pipeline, annotator = name, paused, appliedBySilos = applied, silos });
     }
 

@@ -40,6 +40,7 @@ public static class SiloClustering
             case "Redis":
                 var redis = Required(storage.Redis, "Herald:Storage:Redis", "with Provider Redis");
                 silo.AddRedisGrainStorage(HeraldStorage.Documents, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                silo.AddRedisGrainStorage(HeraldStorage.Control, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
                 break;
             default:
                 throw new InvalidOperationException($"Herald:Storage:Provider must be Memory or Redis, not '{storage.Provider}'");

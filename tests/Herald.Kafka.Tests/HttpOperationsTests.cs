@@ -100,7 +100,10 @@ public sealed class HttpOperationsTests(HttpSilo silo)
     public async Task A_pipeline_deployed_over_http_can_be_used_and_retired()
     {
         using var client = silo.Operator();
-        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("api/pipelines/scratch", new StringContent(RulesYaml("scratch"), Encoding.UTF8, "application/yaml"))).StatusCode);
+        var deployed = await client.PutAsync("api/pipelines/scratch", new StringContent(RulesYaml("scratch"), Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.OK, deployed.StatusCode);
+        // No Kafka reader exists for a tag born over HTTP, and the answer says so.
+        Assert.False((bool)JsonNode.Parse(await deployed.Content.ReadAsStringAsync())!["readsInput"]!);
         var annotated = await client.PostAsJsonAsync("api/annotate", new { pipeline = "scratch", text = "Hollin Bank names Ada Reyes as chief executive." });
         Assert.Equal(HttpStatusCode.OK, annotated.StatusCode);
 
@@ -109,6 +112,29 @@ public sealed class HttpOperationsTests(HttpSilo silo)
         await AssertProblemAsync(await client.PostAsJsonAsync("api/annotate", new { pipeline = "scratch", text = "x" }), HttpStatusCode.NotFound, "no pipeline 'scratch' is deployed");
         await AssertProblemAsync(await client.DeleteAsync("api/pipelines/scratch"), HttpStatusCode.NotFound, "no pipeline 'scratch' is deployed");
         await AssertProblemAsync(await client.PostAsync("api/annotators/news/nope/pause", null), HttpStatusCode.NotFound, "pipeline 'news' has no annotator 'nope'");
+    }
+
+    [Fact]
+    public async Task Input_for_a_retired_pipeline_is_dead_lettered_and_its_partitions_move_on()
+    {
+        using var client = silo.Operator();
+        var yaml = (string)JsonNode.Parse(await client.GetStringAsync("api/pipelines/news"))!["yaml"]!;
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync("api/pipelines/news")).StatusCode);
+        try
+        {
+            await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, [KafkaPipelineCluster.Document("after-retire")]);
+            var letters = silo.Kafka.ReadUntil("herald.deadletter", rs => rs.Any(r => r.Message.Key == "after-retire"), Patience);
+            var letter = Assert.Single(letters, r => r.Message.Key == "after-retire");
+            Assert.StartsWith("pipeline 'news' is retired", Header(letter, "herald-reason"));
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("api/pipelines/news", new StringContent(yaml, Encoding.UTF8, "application/yaml"))).StatusCode);
+        }
+        var deadline = DateTime.UtcNow + Patience;
+        while (!silo.Kafka.Committed("herald-news", HttpSilo.Input, 4).SequenceEqual(silo.Kafka.EndOffsets(HttpSilo.Input, 4)) && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.Equal(silo.Kafka.EndOffsets(HttpSilo.Input, 4), silo.Kafka.Committed("herald-news", HttpSilo.Input, 4));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class EntityRecognizer : IAnnotator
 
     public EntityRecognizer(EntityOptions options)
     {
+        if (options.MaxCharacters < 100) throw new AnnotatorConfigurationException($"option 'maxCharacters' must be at least 100, not {options.MaxCharacters}");
         if (options.MinScore is < 0 or > 1)
             throw new AnnotatorConfigurationException($"option 'minScore' must be between 0 and 1, not {options.MinScore}");
         _options = options;
@@ -30,8 +31,9 @@ public sealed class EntityRecognizer : IAnnotator
 
     public ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var text = input.Document.Text;
-        var entities = Recognise(text);
+        var entities = Recognise(text.Length > _options.MaxCharacters ? text[.._options.MaxCharacters] : text);
         var spans = entities.Select(e => new AnnotationSpan(e.Start, e.End, e.Label!, Math.Round(e.Score, 3), e.Text)).ToList();
         var list = new JsonArray(spans.Select(s => (JsonNode)new JsonObject
         {

@@ -20,6 +20,14 @@ internal static partial class WordTokens
     [GeneratedRegex(@"[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}]|[\-'’.](?=[\p{L}\p{N}]))*|[^\s\p{L}\p{N}]")]
     private static partial Regex Pieces();
 
+    /// <summary>Only whitespace, including a newline, between the previous non-space character and <paramref name="start"/>.</summary>
+    private static bool NewlineBefore(string text, int start)
+    {
+        for (var i = start - 1; i >= 0 && char.IsWhiteSpace(text[i]); i--)
+            if (text[i] == '\n') return true;
+        return false;
+    }
+
     public static IReadOnlyList<WordToken> Of(string text)
     {
         var tokens = new List<WordToken>();
@@ -50,7 +58,7 @@ internal static partial class WordTokens
             consumed = end;
             var tagged = start > 0 && text[start - 1] is '#' or '@';
             // A newline starts a sentence too: headlines and tweets often have no final stop.
-            var afterNewline = start > 0 && text.LastIndexOf('\n', start - 1) is var nl && nl >= 0 && text.AsSpan(nl, start - nl).IsWhiteSpace();
+            var afterNewline = NewlineBefore(text, start);
             tokens.Add(new WordToken(start, end, piece, true, sentenceStart || afterNewline, tagged));
             if (possessive)
                 tokens.Add(new WordToken(end, end + 2, "'s", false, false, false));

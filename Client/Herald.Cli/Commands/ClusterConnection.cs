@@ -54,9 +54,9 @@ public sealed class ClusterConnection
             foreach (var error in e.Errors) console.MarkupLineInterpolated($"  {error}");
             return Refused;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e) when (e.CancellationToken.IsCancellationRequested)
         {
-            return 0;
+            return 0; // stopped on purpose (Ctrl+C); timeouts arrive as HeraldUnreachableException
         }
     }
 }

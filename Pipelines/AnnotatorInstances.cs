@@ -11,8 +11,18 @@ namespace Herald.Pipelines;
 /// </summary>
 public sealed class AnnotatorInstances
 {
-    private readonly ConcurrentDictionary<string, (AnnotatorSpec Spec, IAnnotator Instance)> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (AnnotatorSpec Spec, IAnnotator Instance)> _byId;
     private readonly Lock _createLock = new();
+
+    public AnnotatorInstances() => _byId = new(StringComparer.Ordinal);
+
+    private AnnotatorInstances(ConcurrentDictionary<string, (AnnotatorSpec, IAnnotator)> existing) => _byId = new(existing, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A scratch copy for validating a definition that may be rejected: it enforces the versions deployed so far, and what
+    /// it adds does not reach this set (a rejected definition must not pin its annotator versions).
+    /// </summary>
+    public AnnotatorInstances Scratch() => new(_byId);
 
     /// <summary>Returns the instance for the spec, creating it on first use; throws <see cref="AnnotatorConfigurationException"/>.</summary>
     public IAnnotator GetOrCreate(AnnotatorSpec spec, AnnotatorKind kind)

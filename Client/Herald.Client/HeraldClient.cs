@@ -21,6 +21,8 @@ public sealed class HeraldClient : IDisposable
     {
         _options = options;
         _http = new HttpClient { BaseAddress = options.Url, Timeout = options.Timeout };
+        // Marks requests as coming from a program, not a web page elsewhere (a silo without a token requires it for changes).
+        _http.DefaultRequestHeaders.Add("X-Herald-Request", "1");
         if (options.ApiToken is { Length: > 0 } token) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 

@@ -196,13 +196,22 @@ internal sealed class KafkaPartitionReceiver(
             _deadLetterFailures = 0;
             return true;
         }
-        catch (ProduceException<byte[]?, byte[]?> e) when (IsTooLarge(e.Error.Code) && _options.OversizedDeadLetters == OversizedDeadLetters.Truncate
-                                                          && message.Message.Value is { } value && value.Length > _options.MaxMessageBytes)
+        catch (ProduceException<byte[]?, byte[]?> e) when (IsTooLarge(e.Error.Code) && _options.OversizedDeadLetters == OversizedDeadLetters.Truncate)
         {
-            // Larger than the producer may send: keep its head and say how much there was, rather than stop the partition.
-            headers.Add(RecordHeaders.OriginalSize, Encoding.UTF8.GetBytes(value.Length.ToString()));
-            headers.Add(RecordHeaders.Truncated, "true"u8.ToArray());
-            return await ProduceDeadLetterAsync(message, new Message<byte[]?, byte[]?> { Key = message.Message.Key, Value = value[.._options.MaxMessageBytes], Headers = headers });
+            // Larger than the producer may send: keep the value's head, at most 1 KB of key and only Herald's own headers (the
+            // limit leaves room for those), say how much there was, and move on rather than stop the partition.
+            var value = message.Message.Value ?? [];
+            var key = message.Message.Key;
+            var letter = new Headers();
+            foreach (var header in headers.Take(5)) letter.Add(header); // reason, source topic/partition/offset, pipeline
+            letter.Add(RecordHeaders.OriginalSize, Encoding.UTF8.GetBytes(value.Length.ToString()));
+            letter.Add(RecordHeaders.Truncated, "true"u8.ToArray());
+            return await ProduceDeadLetterAsync(message, new Message<byte[]?, byte[]?>
+            {
+                Key = key is { Length: > 1024 } ? key[..1024] : key,
+                Value = value.Length > _options.MaxMessageBytes ? value[.._options.MaxMessageBytes] : value,
+                Headers = letter,
+            });
         }
         catch (KafkaException e)
         {

@@ -18,10 +18,10 @@ public static class AnnotateEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/annotate", AnnotateAsync)
+        api.MapPost("/annotate", AnnotateAsync).RequireRateLimiting(ApiRoutes.AnnotateLimit)
             .WithSummary("Runs a text or document through a pipeline and returns all its annotations")
             .WithDescription("Synchronous and bounded by Herald:Http:AnnotateTimeoutSeconds. Nothing is written to the central topic unless publish is true (which needs the bearer token).")
-            .Produces(200, contentType: "application/json").ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(504);
+            .Produces(200, contentType: "application/json").ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(429).ProducesProblem(504);
         api.MapGet("/documents/{pipeline}/{id}", GetAsync)
             .WithSummary("A document's current state and annotations in a pipeline, in the central topic's record format")
             .Produces(200, contentType: "application/json").ProducesProblem(404);
@@ -34,7 +34,7 @@ public static class AnnotateEndpoints
         if (string.IsNullOrWhiteSpace(request.Pipeline)) return Problems.BadRequest("'pipeline' is required");
         if ((request.Text is null) == (request.Document is null)) return Problems.BadRequest("give exactly one of 'text' and 'document'");
         if (request.Text is { Length: > MaxTextLength }) return Problems.BadRequest($"'text' is longer than {MaxTextLength} characters");
-        if (request.Publish && token.Refusal(http.Request.Headers.Authorization.ToString()) is { } refusal) return refusal;
+        if (request.Publish && token.Refusal(http.Request) is { } refusal) return refusal;
         if (pipelines.Find(request.Pipeline) is null)
             return Problems.NotFound($"no pipeline '{request.Pipeline}' is deployed (deployed: {string.Join(", ", pipelines.Current.Select(p => p.Tag))})");
 

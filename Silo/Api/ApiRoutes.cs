@@ -1,14 +1,25 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
+using Herald.Silo.Hosting;
 
 namespace Herald.Silo.Api;
 
 /// <summary>Herald's HTTP API under <c>/api</c>; the OpenAPI document is at <c>/openapi/v1.json</c>.</summary>
 public static class ApiRoutes
 {
-    public static IServiceCollection AddHeraldApi(this IServiceCollection services)
+    public const string AnnotateLimit = "annotate";
+
+    public static IServiceCollection AddHeraldApi(this IServiceCollection services, HttpOptions http)
     {
         services.AddProblemDetails();
+        // Ad-hoc annotation runs whole pipelines: a bounded number at once, a bounded queue, then 429.
+        services.AddRateLimiter(limits =>
+        {
+            limits.AddConcurrencyLimiter(AnnotateLimit, o => (o.PermitLimit, o.QueueLimit) = (http.AnnotateConcurrency, http.AnnotateConcurrency * 2));
+            limits.OnRejected = (context, _) => new ValueTask(Problems.TooBusy($"more than {http.AnnotateConcurrency * 3} annotate requests at once: retry later")
+                .ExecuteAsync(context.HttpContext));
+        });
         services.AddOpenApi();
         services.AddSingleton<BearerToken>();
         services.AddSingleton<ClusterChanges>();
@@ -17,6 +28,7 @@ public static class ApiRoutes
 
     public static void MapHeraldApi(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.MapOpenApi();
         var api = app.MapGroup("/api").WithTags("Herald");
         AnnotateEndpoints.Map(api);

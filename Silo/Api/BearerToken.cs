@@ -7,18 +7,25 @@ namespace Herald.Silo.Api;
 
 /// <summary>
 /// Guards mutating endpoints: with a token configured, the request must carry <c>Authorization: Bearer TOKEN</c>;
-/// with mutations disabled they answer 403. Tokens are compared in constant time.
+/// without one (allowed on loopback only) it must carry <see cref="RequestHeader"/>, which a cross-site request from a
+/// browser cannot; with mutations disabled they answer 403. Tokens are compared in constant time.
 /// </summary>
 public sealed class BearerToken(IOptions<HttpOptions> options) : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        Refusal(context.HttpContext.Request.Headers.Authorization.ToString()) ?? await next(context);
+    /// <summary>Without a token (loopback only), mutations need this header: a web page elsewhere cannot make a browser send it.</summary>
+    public const string RequestHeader = "X-Herald-Request";
 
-    public IResult? Refusal(string authorization)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Refusal(context.HttpContext.Request) ?? await next(context);
+
+    public IResult? Refusal(HttpRequest request)
     {
         var http = options.Value;
+        var authorization = request.Headers.Authorization.ToString();
         if (!http.Mutations) return Problems.Forbidden("mutating endpoints are disabled on this silo (Herald:Http:Mutations=false)");
-        if (string.IsNullOrWhiteSpace(http.ApiToken)) return null;
+        if (string.IsNullOrWhiteSpace(http.ApiToken))
+            return request.Headers.ContainsKey(RequestHeader) ? null
+                : Problems.Forbidden($"without an API token, changes need the {RequestHeader} header (the Herald SDK, CLI and page send it)");
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Problems.Unauthorized("this endpoint changes the cluster: send Authorization: Bearer <token> (Herald:Http:ApiToken)");
         var given = Encoding.UTF8.GetBytes(authorization["Bearer ".Length..].Trim());

@@ -1,4 +1,5 @@
 using System.Text;
+using Herald.Annotators;
 using Herald.Grains.Pipelines;
 using Herald.Pipelines;
 using Microsoft.AspNetCore.Mvc;
@@ -29,7 +30,8 @@ public static class PipelineEndpoints
             .WithSummary("Resumes a paused annotator and releases the documents waiting at it").ProducesProblem(401).ProducesProblem(404);
     }
 
-    private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler compiler, PipelineDeployer deployer, ClusterChanges changes,
+    private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler deployed, AnnotatorKindCatalog kinds, AnnotatorInstances instances,
+        PipelineDeployer deployer, ClusterChanges changes,
         [FromServices] IEnumerable<IInputTags> inputs)
     {
         string yaml;
@@ -39,6 +41,8 @@ public static class PipelineEndpoints
 
         var problems = new List<PipelineProblem>();
         var source = $"{tag}.yaml";
+        // Validated against a scratch copy of the deployed annotator versions: a rejection leaves nothing behind.
+        var compiler = new PipelineCompiler(kinds, instances.Scratch()) { MaxTimeout = deployed.MaxTimeout };
         var pipeline = compiler.Compile(yaml, source, deployer.BaseDirectory(), problems);
         if (problems.Count > 0 || pipeline is null)
             return Problems.Invalid($"the definition of pipeline '{tag}' has {problems.Count} problem(s); nothing was deployed", problems.Select(p => p.ToString()));

@@ -20,6 +20,13 @@ public sealed class HttpOptions
     /// <summary>The longest an ad-hoc annotation may take before the caller gets 504.</summary>
     public double AnnotateTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Ad-hoc annotations run at once (twice as many more wait; beyond that, 429).</summary>
+    public int AnnotateConcurrency { get; set; } = 32;
+
+    /// <summary>All listening addresses are loopback: then only loopback host names are accepted (no DNS rebinding).</summary>
+    public bool LoopbackOnly => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .All(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
+
     /// <summary>Fails start-up when mutations would be open to the network without a token.</summary>
     public void Validate()
     {

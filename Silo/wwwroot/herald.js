@@ -75,7 +75,7 @@ function drawPipeline(pipeline) {
 
 async function toggle(tag, name, button) {
   const action = button.dataset.action;
-  const headers = tokenInput.value ? { Authorization: `Bearer ${tokenInput.value}` } : {};
+  const headers = { "X-Herald-Request": "1", ...(tokenInput.value ? { Authorization: `Bearer ${tokenInput.value}` } : {}) };
   const response = await fetch(`/api/annotators/${encodeURIComponent(tag)}/${encodeURIComponent(name)}/${action}`, { method: "POST", headers });
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));

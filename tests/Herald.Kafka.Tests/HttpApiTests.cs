@@ -101,6 +101,35 @@ public sealed class HttpApiTests(HttpSilo silo)
     }
 
     [Fact]
+    public async Task Annotate_work_is_bounded_and_other_host_names_are_refused()
+    {
+        using var client = silo.Anonymous();
+        using var operations = silo.Operator();
+        // Runs are held at a paused annotator, so the limit (2 at once, 4 waiting) is certainly reached.
+        Assert.Equal(HttpStatusCode.OK, (await operations.PostAsync("api/annotators/news/money/pause", null)).StatusCode);
+        Task<HttpResponseMessage[]> burst;
+        try
+        {
+            burst = Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+                client.PostAsJsonAsync("api/annotate", new { pipeline = "news", text = $"Burst {i}: Ferro Labs raised $3 million." })));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.OK, (await operations.PostAsync("api/annotators/news/money/resume", null)).StatusCode);
+        }
+        var responses = await burst;
+        Assert.Equal(6, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        var refused = Assert.Single(responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).Take(1));
+        await AssertProblemAsync(refused, HttpStatusCode.TooManyRequests, "annotate requests at once: retry later");
+
+        // A loopback silo answers loopback host names only: a page cannot reach it through DNS rebinding.
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "api/status");
+        rebound.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(rebound)).StatusCode);
+    }
+
+    [Fact]
     public async Task Mutations_refuse_a_missing_or_wrong_token()
     {
         using var anonymous = silo.Anonymous();

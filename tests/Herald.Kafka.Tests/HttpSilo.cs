@@ -35,6 +35,7 @@ public sealed class HttpSilo : IAsyncLifetime
         Silo = SiloProcess.Start("http", Broker.BootstrapServers, primary: null, new Dictionary<string, string>
         {
             ["Herald__Http__ApiToken"] = Token,
+            ["Herald__Http__AnnotateConcurrency"] = "2", // so the limit can be reached by a test
             ["Herald__Kafka__Pipelines__news__StartFrom"] = "Earliest",
         });
         using var client = Anonymous();

@@ -38,20 +38,7 @@ public sealed class HttpSilo : IAsyncLifetime
             ["Herald__Http__AnnotateConcurrency"] = "2", // so the limit can be reached by a test
             ["Herald__Kafka__Pipelines__news__StartFrom"] = "Earliest",
         });
-        using var client = Anonymous();
-        await Silo.WaitForAsync(() => Ready(client), TimeSpan.FromSeconds(90), "answering /health/ready");
-    }
-
-    private static bool Ready(HttpClient client)
-    {
-        try
-        {
-            return client.GetAsync("health/ready").GetAwaiter().GetResult().IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
+        await Silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
     }
 
     public async Task DisposeAsync()

@@ -25,8 +25,7 @@ public sealed class PipelinePageTests
         using var silo = SiloProcess.Start("page", broker.BootstrapServers, primary: null,
             new Dictionary<string, string> { ["Herald__PipelinesPath"] = Path.Combine(SiloProcess.RepositoryRoot(), "pipelines") });
         var page = $"http://127.0.0.1:{silo.HttpPort}/";
-        using (var http = new HttpClient())
-            await silo.WaitForAsync(() => Answers(http, page + "health/ready"), TimeSpan.FromSeconds(90), "answering /health/ready");
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
 
         var samples = File.ReadLines(Path.Combine(SiloProcess.RepositoryRoot(), "samples", "news.jsonl")).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
         var kafka = new KafkaTestClient(broker.BootstrapServers);
@@ -80,16 +79,4 @@ public sealed class PipelinePageTests
 
     /// <summary>The sum of every annotator's done count shown on the page.</summary>
     private static long Done(string dom) => Regex.Matches(dom, @"· (\d+) done").Sum(m => long.Parse(m.Groups[1].Value));
-
-    private static bool Answers(HttpClient http, string url)
-    {
-        try
-        {
-            return http.GetAsync(url).GetAwaiter().GetResult().IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 }

@@ -90,7 +90,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         await b.WaitForAsync(() => b.CountLines("reads herald.documents") > 0, Patience, "taking a share of the partitions");
         // HTTP starts after the silo: wait for it, then both probes must pass.
         using var http = new HttpClient();
-        await b.WaitForAsync(() => Answers(http, $"http://127.0.0.1:{b.HttpPort}/health/ready"), Patience, "answering /health/ready");
+        await b.WaitUntilReadyAsync(Patience);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{b.HttpPort}/health/live")).StatusCode);
 
         var ids = Enumerable.Range(0, 3000).Select(i => $"stop-{i}").ToList();
@@ -106,18 +106,6 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.InRange(duplicates, 0, inFlight);
         Assert.Equal(0, b.ExitCode);
         Assert.False(a.HasExited, a.Output);
-    }
-
-    private static bool Answers(HttpClient http, string url)
-    {
-        try
-        {
-            return http.GetAsync(url).GetAwaiter().GetResult().IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 
     [Fact]

@@ -93,6 +93,25 @@ public sealed class SiloProcess : IDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Signal(int pid, int signal);
 
+    /// <summary>Waits until the silo's HTTP endpoint answers /health/ready (HTTP starts after the silo itself).</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient();
+        await WaitForAsync(() => Answers(http, $"http://127.0.0.1:{HttpPort}/health/ready"), timeout, "answering /health/ready");
+    }
+
+    private static bool Answers(HttpClient http, string url)
+    {
+        try
+        {
+            return http.GetAsync(url).GetAwaiter().GetResult().IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
     public async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -24,20 +24,23 @@ public sealed class HttpOptions
     public int AnnotateConcurrency { get; set; } = 32;
 
     /// <summary>All listening addresses are loopback: then only loopback host names are accepted (no DNS rebinding).</summary>
-    public bool LoopbackOnly => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .All(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
+    public bool LoopbackOnly => NonLoopbackUrls().Count == 0;
 
     /// <summary>Fails start-up when mutations would be open to the network without a token.</summary>
     public void Validate()
     {
-        if (!Mutations || !string.IsNullOrEmpty(ApiToken)) return;
-        var exposed = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(url => !Uri.TryCreate(url.Replace("*", "0.0.0.0").Replace("+", "0.0.0.0"), UriKind.Absolute, out var uri)
-                          || !(uri.IsLoopback || uri.Host == "localhost"))
-            .ToList();
+        // Whitespace is no token: BearerToken treats it as none.
+        if (!Mutations || !string.IsNullOrWhiteSpace(ApiToken)) return;
+        var exposed = NonLoopbackUrls();
         if (exposed.Count > 0)
             throw new InvalidOperationException(
                 $"Herald:Http:Urls {string.Join(", ", exposed)} is not a loopback address, and mutations are enabled without Herald:Http:ApiToken: " +
                 "set a token (Herald__Http__ApiToken) or Herald:Http:Mutations=false");
     }
+
+    /// <summary>The listening addresses that other machines can reach (wildcards * and + are all addresses).</summary>
+    private List<string> NonLoopbackUrls() => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Where(url => !Uri.TryCreate(url.Replace("*", "0.0.0.0").Replace("+", "0.0.0.0"), UriKind.Absolute, out var uri)
+                      || !(uri.IsLoopback || uri.Host == "localhost"))
+        .ToList();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Annotators.Onnx.Serving;
@@ -11,8 +10,7 @@ namespace Herald.Annotators.Onnx.Classification;
 /// </summary>
 public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOptions options) : IAnnotator
 {
-    // One session per head file and settings per process, however many annotator versions or pipelines use it.
-    private static readonly ConcurrentDictionary<(string, string?, string?, int, int, double), Lazy<ClassificationHead>> Heads = new();
+    private static readonly ModelCache<(string, string?, string?, int, int, double), ClassificationHead> Heads = new();
 
     public const string TextInput = "text";
 
@@ -28,21 +26,13 @@ public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOption
         var model = ModelFiles.Resolve("model", options.Model, spec);
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
         var key = (model, labels, options.Output, options.Threads, options.BatchSize, options.BatchWaitMs);
-        var head = Heads.GetOrAdd(key, _ => new Lazy<ClassificationHead>(() =>
-            new ClassificationHead(model, labels, options.Output, options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
-        try
-        {
-            if (head.Value.TakesText != (options.Input == TextInput))
-                throw new AnnotatorConfigurationException(head.Value.TakesText
-                    ? $"model file {model} takes text: set option 'input' to '{TextInput}'"
-                    : $"model file {model} takes a feature vector: option 'input' must name the embedding dependency, not '{TextInput}'");
-            return new OnnxClassifier(head.Value, options);
-        }
-        catch
-        {
-            Heads.TryRemove(key, out _); // a fixed file can be retried
-            throw;
-        }
+        var head = Heads.GetOrLoad(key, () =>
+            new ClassificationHead(model, labels, options.Output, options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs)));
+        if (head.TakesText != (options.Input == TextInput))
+            throw new AnnotatorConfigurationException(head.TakesText
+                ? $"model file {model} takes text: set option 'input' to '{TextInput}'"
+                : $"model file {model} takes a feature vector: option 'input' must name the embedding dependency, not '{TextInput}'");
+        return new OnnxClassifier(head, options);
     }
 
     public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput document, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Herald.Annotators.Onnx.Serving;
 using System.Text.Json.Nodes;
 using Herald.Annotators.Onnx.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -39,11 +39,10 @@ public sealed class OnnxEmbeddingOptions
 /// <summary>Embeds a document with a sentence-transformer; value <c>{"model", "dimensions", "vector": [...]}</c>.</summary>
 public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator
 {
-    // One session (and batcher) per model file and settings per process, whichever annotator versions use it.
-    private static readonly ConcurrentDictionary<(string, string?, int, string, int, int, double), Lazy<EmbeddingModel>> Models = new();
+    private static readonly ModelCache<(string, string?, int, string, int, int, double), EmbeddingModel> Models = new();
 
     /// <summary>The encoders loaded in this process so far (for benchmarks and metrics: batch sizes gathered).</summary>
-    public static IEnumerable<EmbeddingModel> LoadedModels => Models.Values.Where(m => m.IsValueCreated).Select(m => m.Value);
+    public static IEnumerable<EmbeddingModel> LoadedModels => Models.Loaded;
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEmbeddingOptions>(
         "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create);
@@ -59,16 +58,8 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
         var vocabulary = options.Vocabulary is null ? null : Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
         var key = (path, vocabulary, options.MaxTokens, options.LongText, options.Threads, options.BatchSize, options.BatchWaitMs);
-        var loaded = Models.GetOrAdd(key, _ => new Lazy<EmbeddingModel>(() => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs), Path.GetFileName(path))));
-        try
-        {
-            return new OnnxEmbeddingAnnotator(loaded.Value, options.Model, options);
-        }
-        catch
-        {
-            Models.TryRemove(key, out _); // a fixed file can be retried
-            throw;
-        }
+        var loaded = Models.GetOrLoad(key, () => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs), Path.GetFileName(path)));
+        return new OnnxEmbeddingAnnotator(loaded, options.Model, options);
     }
 
     private static SentenceEncoder Load(string path, OnnxEmbeddingOptions options, AnnotatorSpec spec)

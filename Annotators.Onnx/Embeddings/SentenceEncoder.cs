@@ -82,27 +82,7 @@ public sealed class SentenceEncoder : IDisposable
 
     private float[][] EncodeRows(int[][] encoded)
     {
-        var length = encoded.Max(ids => ids.Length);
-        var shape = new[] { encoded.Length, length };
-        var ids = new DenseTensor<long>(shape);
-        var mask = new DenseTensor<long>(shape);
-        var types = new DenseTensor<long>(shape);
-        for (var row = 0; row < encoded.Length; row++)
-        {
-            for (var column = 0; column < length; column++)
-            {
-                var present = column < encoded[row].Length;
-                ids[row, column] = present ? encoded[row][column] : _tokenizer.PaddingId;
-                mask[row, column] = present ? 1 : 0;
-            }
-        }
-        var inputs = new List<NamedOnnxValue>
-        {
-            NamedOnnxValue.CreateFromTensor("input_ids", ids),
-            NamedOnnxValue.CreateFromTensor("attention_mask", mask),
-        };
-        if (_hasTokenTypes) inputs.Add(NamedOnnxValue.CreateFromTensor("token_type_ids", types));
-
+        var inputs = BertInputs.Create(encoded, _tokenizer.PaddingId, _hasTokenTypes);
         using var results = _session.Run(inputs, [OutputName]);
         var hidden = results[0].AsTensor<float>();
         return [.. Enumerable.Range(0, encoded.Length).Select(row => MeanPool(hidden, row, encoded[row].Length))];

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Herald.Annotators.Onnx.Serving;
 
@@ -10,7 +9,7 @@ namespace Herald.Annotators.Onnx.TokenClassification;
 /// </summary>
 public sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnotator
 {
-    private static readonly ConcurrentDictionary<(string, string, string?, bool, int, double, int, int, double), Lazy<TokenClassificationModel>> Models = new();
+    private static readonly ModelCache<(string, string, string?, bool, int, double, int, int, double), TokenClassificationModel> Models = new();
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxTokenClassifierOptions>(
         "onnx-token-classifier", "ONNX token classification (NER): BIO-decoded entity spans with character offsets and scores", Create);
@@ -25,18 +24,9 @@ public sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnot
         var vocabulary = ModelFiles.Resolve("vocabulary", options.Vocabulary, spec);
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
         var key = (path, vocabulary, labels, options.Lowercase, options.MaxTokens, options.MinScore, options.Threads, options.BatchSize, options.BatchWaitMs);
-        var loaded = Models.GetOrAdd(key, _ => new Lazy<TokenClassificationModel>(() => new TokenClassificationModel(
+        return new OnnxTokenClassifier(Models.GetOrLoad(key, () => new TokenClassificationModel(
             path, File.ReadAllText(vocabulary).ReplaceLineEndings("\n"), labels, options.Lowercase, options.MaxTokens, options.MinScore,
             options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
-        try
-        {
-            return new OnnxTokenClassifier(loaded.Value);
-        }
-        catch
-        {
-            Models.TryRemove(key, out _); // a fixed file can be retried
-            throw;
-        }
     }
 
     public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)

@@ -57,21 +57,7 @@ public sealed class TokenClassificationModel : IDisposable
     public IReadOnlyList<Entity>[] Recognise(IReadOnlyList<string> texts)
     {
         var encoded = texts.Select(t => _tokenizer.EncodeWords(t, _maxTokens)).ToArray();
-        var length = encoded.Max(e => e.Ids.Length);
-        var shape = new[] { texts.Count, length };
-        var (ids, mask, types) = (new DenseTensor<long>(shape), new DenseTensor<long>(shape), new DenseTensor<long>(shape));
-        for (var row = 0; row < encoded.Length; row++)
-        {
-            for (var column = 0; column < length; column++)
-            {
-                var present = column < encoded[row].Ids.Length;
-                ids[row, column] = present ? encoded[row].Ids[column] : _tokenizer.PaddingId;
-                mask[row, column] = present ? 1 : 0;
-            }
-        }
-        var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("input_ids", ids), NamedOnnxValue.CreateFromTensor("attention_mask", mask) };
-        if (_hasTokenTypes) inputs.Add(NamedOnnxValue.CreateFromTensor("token_type_ids", types));
-
+        var inputs = BertInputs.Create([.. encoded.Select(e => e.Ids)], _tokenizer.PaddingId, _hasTokenTypes);
         using var results = _session.Run(inputs, [_outputName]);
         var logits = results[0].AsTensor<float>();
         if (logits.Dimensions[2] != Labels.Length)

@@ -38,7 +38,7 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
                 ],
             });
         }
-        catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize or ErrorCode.RecordListTooLarge or ErrorCode.InvalidMsg)
+        catch (ProduceException<byte[]?, byte[]?> e) when (DeadLetters.IsTooLarge(e.Error.Code) || e.Error.Code == ErrorCode.InvalidMsg)
         {
             throw new UnpublishableRecordException($"the record of document '{snapshot.Id}' cannot be published to {connection.Options.AnnotationsTopic}: {e.Error.Reason}", e);
         }
@@ -52,14 +52,7 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
         {
             Key = Encoding.UTF8.GetBytes(document.Id),
             Value = Encoding.UTF8.GetBytes(document.Json),
-            Headers =
-            [
-                new Header(RecordHeaders.Reason, Encoding.UTF8.GetBytes(reason)),
-                new Header(RecordHeaders.SourceTopic, Encoding.UTF8.GetBytes(parts[^2])),
-                new Header(RecordHeaders.SourcePartition, Encoding.UTF8.GetBytes(parts[^1])),
-                new Header(RecordHeaders.SourceOffset, Encoding.UTF8.GetBytes(source.Offset.ToString())),
-                new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(pipeline)),
-            ],
+            Headers = DeadLetters.Headers(reason, parts[^2], int.Parse(parts[^1]), source.Offset, pipeline),
         });
     }
 }

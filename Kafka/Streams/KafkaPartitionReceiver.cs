@@ -180,70 +180,40 @@ internal sealed class KafkaPartitionReceiver(
     private async Task<bool> TryDeadLetterAsync(ConsumeResult<byte[]?, byte[]?> message, string reason)
     {
         logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset}: {Reason}", message.Topic, message.Partition.Value, message.Offset.Value, reason);
-        var headers = new Headers
-        {
-            { RecordHeaders.Reason, Encoding.UTF8.GetBytes(reason) },
-            { RecordHeaders.SourceTopic, Encoding.UTF8.GetBytes(message.Topic) },
-            { RecordHeaders.SourcePartition, Encoding.UTF8.GetBytes(message.Partition.Value.ToString()) },
-            { RecordHeaders.SourceOffset, Encoding.UTF8.GetBytes(message.Offset.Value.ToString()) },
-            { RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(pipelineTag) },
-        };
-        foreach (var header in message.Message.Headers ?? []) headers.Add(header);
+        var herald = DeadLetters.Headers(reason, message.Topic, message.Partition.Value, message.Offset.Value, pipelineTag);
         try
         {
-            // Awaited: the offset is settled only once the dead letter is durable.
-            await producer.Producer.ProduceAsync(_options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = message.Message.Key, Value = message.Message.Value, Headers = headers });
-            _deadLetterFailures = 0;
-            return true;
-        }
-        catch (ProduceException<byte[]?, byte[]?> e) when (IsTooLarge(e.Error.Code) && _options.OversizedDeadLetters == OversizedDeadLetters.Truncate)
-        {
-            // Larger than the producer may send: keep the value's head, at most 1 KB of key and only Herald's own headers (the
-            // limit leaves room for those), say how much there was, and move on rather than stop the partition.
-            var value = message.Message.Value ?? [];
-            var key = message.Message.Key;
-            var letter = new Headers();
-            foreach (var header in headers.Take(5)) letter.Add(header); // reason, source topic/partition/offset, pipeline
-            letter.Add(RecordHeaders.OriginalSize, Encoding.UTF8.GetBytes(value.Length.ToString()));
-            letter.Add(RecordHeaders.Truncated, "true"u8.ToArray());
-            return await ProduceDeadLetterAsync(message, new Message<byte[]?, byte[]?>
+            try
             {
-                Key = key is { Length: > 1024 } ? key[..1024] : key,
-                Value = value.Length > _options.MaxMessageBytes ? value[.._options.MaxMessageBytes] : value,
-                Headers = letter,
-            });
+                // Awaited: the offset is settled only once the dead letter is durable.
+                await ProduceDeadLetterAsync(message.Message.Key, message.Message.Value, [.. herald, .. message.Message.Headers ?? []]);
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (DeadLetters.IsTooLarge(e.Error.Code) && _options.OversizedDeadLetters == OversizedDeadLetters.Truncate)
+            {
+                // Larger than the producer may send: keep the value's head, at most 1 KB of key and only Herald's own headers (the
+                // limit leaves room for those), say how much there was, and move on rather than stop the partition.
+                var (key, value) = (message.Message.Key, message.Message.Value ?? []);
+                await ProduceDeadLetterAsync(
+                    key is { Length: > 1024 } ? key[..1024] : key,
+                    value.Length > _options.MaxMessageBytes ? value[.._options.MaxMessageBytes] : value,
+                    [.. herald, new Header(RecordHeaders.OriginalSize, Encoding.UTF8.GetBytes(value.Length.ToString())), new Header(RecordHeaders.Truncated, "true"u8.ToArray())]);
+            }
         }
         catch (KafkaException e)
         {
-            return Failed(message, e);
+            // The partition waits at the message and retries later, backing off so a stuck dead letter does not spin.
+            _deadLetterFailures++;
+            var wait = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(_deadLetterFailures, 10))));
+            _retryDeadLetterAt = DateTime.UtcNow + wait;
+            logger.LogError(e, "Cannot dead-letter {Topic}/{Partition}@{Offset}: the partition waits there and retries in {Wait}", message.Topic, message.Partition.Value, message.Offset.Value, wait);
+            return false;
         }
+        _deadLetterFailures = 0;
+        return true;
     }
 
-    private async Task<bool> ProduceDeadLetterAsync(ConsumeResult<byte[]?, byte[]?> source, Message<byte[]?, byte[]?> letter)
-    {
-        try
-        {
-            await producer.Producer.ProduceAsync(_options.DeadLetterTopic, letter);
-            _deadLetterFailures = 0;
-            return true;
-        }
-        catch (KafkaException e)
-        {
-            return Failed(source, e);
-        }
-    }
-
-    /// <summary>The partition waits at the message and retries later, backing off so a stuck dead letter does not spin.</summary>
-    private bool Failed(ConsumeResult<byte[]?, byte[]?> message, KafkaException e)
-    {
-        _deadLetterFailures++;
-        var wait = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(_deadLetterFailures, 10))));
-        _retryDeadLetterAt = DateTime.UtcNow + wait;
-        logger.LogError(e, "Cannot dead-letter {Topic}/{Partition}@{Offset}: the partition waits there and retries in {Wait}", message.Topic, message.Partition.Value, message.Offset.Value, wait);
-        return false;
-    }
-
-    private static bool IsTooLarge(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize or ErrorCode.RecordListTooLarge;
+    private Task ProduceDeadLetterAsync(byte[]? key, byte[]? value, Headers headers) =>
+        producer.Producer.ProduceAsync(_options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = key, Value = value, Headers = headers });
 
     private void StoreOffset(long commit)
     {

@@ -95,7 +95,7 @@ public sealed class CliTests(HttpSilo silo)
     [Fact]
     public async Task Watch_prints_documents_as_they_complete()
     {
-        using var watch = new ChildProcess("dotnet", [HeraldCliAssembly(), "watch", .. Cluster]);
+        using var watch = new ChildProcess("dotnet", [SiloProcess.HeraldCli, "watch", .. Cluster]);
         await Task.Delay(TimeSpan.FromSeconds(4)); // the watcher joins the topic at its end
         await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, [KafkaPipelineCluster.Document("cli-watch-1")]);
         await watch.WaitForOutputAsync("cli-watch-1", TimeSpan.FromSeconds(60));
@@ -103,19 +103,12 @@ public sealed class CliTests(HttpSilo silo)
 
     private static async Task<(int ExitCode, string Output)> HeraldAsync(string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet", [HeraldCliAssembly(), .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet", [SiloProcess.HeraldCli, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["COLUMNS"] = "200";
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
         return (process.ExitCode, await output + await errors);
-    }
-
-    internal static string HeraldCliAssembly()
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = Path.Combine(SiloProcess.RepositoryRoot(), "Client", "Herald.Cli", "bin", configuration, "net10.0", "herald.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build the Herald.Cli project first", path);
     }
 }

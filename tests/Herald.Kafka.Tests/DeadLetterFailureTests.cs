@@ -8,8 +8,7 @@ public sealed class DeadLetterFailureTests
     [Fact]
     public async Task When_dead_lettering_fails_and_truncating_is_off_the_partition_stops_at_the_bad_message_and_skips_nothing()
     {
-        await using var broker = new EmbeddedKafkaBroker();
-        foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 1);
+        await using var broker = new EmbeddedKafkaBroker().WithHeraldTopics(1);
         var kafka = new KafkaTestClient(broker.BootstrapServers);
         await kafka.ProduceDocumentsAsync("herald.documents", [KafkaPipelineCluster.Document("before")]);
         // Oversized, and larger than the silo's producer may send: its dead letter (original bytes) cannot be written.
@@ -36,8 +35,7 @@ public sealed class DeadLetterFailureTests
     [Fact]
     public async Task An_input_too_large_to_dead_letter_whole_is_dead_lettered_truncated_and_the_partition_moves_on()
     {
-        await using var broker = new EmbeddedKafkaBroker();
-        foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 1);
+        await using var broker = new EmbeddedKafkaBroker().WithHeraldTopics(1);
         var kafka = new KafkaTestClient(broker.BootstrapServers);
         await kafka.ProduceAsync("herald.documents", "huge", new string('x', 120_000));
         await kafka.ProduceDocumentsAsync("herald.documents", [KafkaPipelineCluster.Document("after-huge")]);
@@ -61,8 +59,7 @@ public sealed class DeadLetterFailureTests
     [Fact]
     public async Task A_document_whose_results_can_never_be_published_is_dead_lettered_and_the_partition_moves_on()
     {
-        await using var broker = new EmbeddedKafkaBroker();
-        foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 1);
+        await using var broker = new EmbeddedKafkaBroker().WithHeraldTopics(1);
         var kafka = new KafkaTestClient(broker.BootstrapServers);
         // A valid 28 KB input whose annotations (a thousand amounts and companies) make records larger than the producer may send.
         var crowded = string.Concat(Enumerable.Repeat("Acme Corp raised $5 million. ", 950));

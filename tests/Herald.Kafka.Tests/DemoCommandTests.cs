@@ -8,8 +8,7 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task The_readme_demo_runs_every_sample_through_kafka_and_prints_the_signals()
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var info = new ProcessStartInfo("dotnet", ["run", "--no-build", "-c", configuration, "--project", "Silo", "--", "--demo", "samples/news.jsonl"])
+        var info = new ProcessStartInfo("dotnet", ["run", "--no-build", "-c", SiloProcess.Configuration, "--project", "Silo", "--", "--demo", "samples/news.jsonl"])
         {
             WorkingDirectory = SiloProcess.RepositoryRoot(),
             RedirectStandardOutput = true,

@@ -9,8 +9,7 @@ public sealed class EmissionModeTests
     [Fact]
     public async Task Complete_only_emission_publishes_one_record_per_document()
     {
-        await using var broker = new EmbeddedKafkaBroker();
-        foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 2);
+        await using var broker = new EmbeddedKafkaBroker().WithHeraldTopics(2);
         var kafka = new KafkaTestClient(broker.BootstrapServers);
         var ids = Enumerable.Range(0, 10).Select(i => $"quiet-{i}").ToList();
         await kafka.ProduceDocumentsAsync("herald.documents", ids.Select(id => KafkaPipelineCluster.Document(id)));

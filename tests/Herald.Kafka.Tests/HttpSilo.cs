@@ -10,8 +10,8 @@ namespace Herald.Kafka.Tests;
 public sealed class HttpSilo : IAsyncLifetime
 {
     public const string Token = "test-token-7f3a";
-    public const string Input = "herald.documents";
-    public const string Annotations = "herald.annotations";
+    public const string Input = HeraldTopics.Input;
+    public const string Annotations = HeraldTopics.Annotations;
 
     public EmbeddedKafkaBroker Broker { get; } = new();
     public SiloProcess Silo { get; private set; } = null!;
@@ -31,7 +31,7 @@ public sealed class HttpSilo : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var topic in new[] { Input, Annotations, "herald.deadletter" }) Broker.CreateTopic(topic, 4);
+        Broker.WithHeraldTopics(4);
         Silo = SiloProcess.Start("http", Broker.BootstrapServers, primary: null, new Dictionary<string, string>
         {
             ["Herald__Http__ApiToken"] = Token,

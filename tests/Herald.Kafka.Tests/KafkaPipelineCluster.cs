@@ -15,9 +15,9 @@ public sealed class KafkaPipelineCluster : IAsyncLifetime
 {
     public const int Partitions = 4;
     public const int MaxMessageBytes = 4000;
-    public const string Input = "herald.documents";
-    public const string Annotations = "herald.annotations";
-    public const string DeadLetters = "herald.deadletter";
+    public const string Input = HeraldTopics.Input;
+    public const string Annotations = HeraldTopics.Annotations;
+    public const string DeadLetters = HeraldTopics.DeadLetters;
 
     private readonly string _pipelines = RulesPipeline.Folder("news", "backfill");
 
@@ -28,7 +28,7 @@ public sealed class KafkaPipelineCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var topic in new[] { Input, Annotations, DeadLetters }) Broker.CreateTopic(topic, Partitions);
+        Broker.WithHeraldTopics(Partitions);
         await Kafka.ProduceDocumentsAsync(Input, HistoricalIds.Select(id => Document(id)));
 
         var builder = new InProcessTestClusterBuilder(2);

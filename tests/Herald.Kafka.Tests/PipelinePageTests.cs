@@ -20,8 +20,7 @@ public sealed class PipelinePageTests
             Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "chromium is required under CI=true (scripts/install-test-deps.sh installs it)");
             return; // a laptop without Chromium: this runs in CI
         }
-        await using var broker = new EmbeddedKafkaBroker();
-        foreach (var topic in new[] { "herald.documents", "herald.annotations", "herald.deadletter" }) broker.CreateTopic(topic, 4);
+        await using var broker = new EmbeddedKafkaBroker().WithHeraldTopics(4);
         using var silo = SiloProcess.Start("page", broker.BootstrapServers, primary: null,
             new Dictionary<string, string> { ["Herald__PipelinesPath"] = Path.Combine(SiloProcess.RepositoryRoot(), "pipelines") });
         var page = $"http://127.0.0.1:{silo.HttpPort}/";

@@ -14,8 +14,8 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
 {
     // Queues are spread by consistent hashing: with many partitions, every silo (the newcomer too) is sure to own some.
     private const int Partitions = 24;
-    private const string Input = "herald.documents";
-    private const string Annotations = "herald.annotations";
+    private const string Input = HeraldTopics.Input;
+    private const string Annotations = HeraldTopics.Annotations;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         using var redis = new ChildProcess("redis-server", "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
         await redis.WaitForOutputAsync("Ready to accept connections", Patience);
         var brokerPort = SiloProcess.FreePort();
-        using var broker = new ChildProcess("dotnet", CliTests.HeraldCliAssembly(), "dev", "broker", "--port", brokerPort.ToString(), "--partitions", Partitions.ToString());
+        using var broker = new ChildProcess("dotnet", SiloProcess.HeraldCli, "dev", "broker", "--port", brokerPort.ToString(), "--partitions", Partitions.ToString());
         await broker.WaitForOutputAsync("broker ready on", Patience);
         var kafka = new KafkaTestClient($"127.0.0.1:{brokerPort}");
 

@@ -11,8 +11,8 @@ namespace Herald.Kafka.Tests;
 public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Partitions = 8;
-    private const string Input = "herald.documents";
-    private const string Annotations = "herald.annotations";
+    private const string Input = HeraldTopics.Input;
+    private const string Annotations = HeraldTopics.Annotations;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     private readonly EmbeddedKafkaBroker _broker = new();
@@ -20,7 +20,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        foreach (var topic in new[] { Input, Annotations, "herald.deadletter" }) _broker.CreateTopic(topic, Partitions);
+        _broker.WithHeraldTopics(Partitions);
         return Task.CompletedTask;
     }
 

@@ -18,7 +18,7 @@ public sealed class SiloProcess : IDisposable
     private SiloProcess(string name, IDictionary<string, string> environment)
     {
         Name = name;
-        var info = new ProcessStartInfo("dotnet", [SiloAssembly()])
+        var info = new ProcessStartInfo("dotnet", [BuiltAssembly("Silo", "Herald.Silo.dll")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -143,11 +143,16 @@ public sealed class SiloProcess : IDisposable
         return directory?.FullName ?? throw new InvalidOperationException("tests must run inside the Herald repository");
     }
 
-    private static string SiloAssembly()
+    /// <summary>The configuration (Debug/Release) the tests were built with, and so the projects they start.</summary>
+    public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    /// <summary>A project's built assembly, e.g. ("Silo", "Herald.Silo.dll"), in the tests' configuration.</summary>
+    public static string BuiltAssembly(string project, string assembly)
     {
-        // The same configuration (Debug/Release) the tests were built with.
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = Path.Combine(RepositoryRoot(), "Silo", "bin", configuration, "net10.0", "Herald.Silo.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build the Silo project first", path);
+        var path = Path.Combine(RepositoryRoot(), project, "bin", Configuration, "net10.0", assembly);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build the {project} project first", path);
     }
+
+    /// <summary>The `herald` command line's assembly.</summary>
+    public static string HeraldCli => BuiltAssembly(Path.Combine("Client", "Herald.Cli"), "herald.dll");
 }

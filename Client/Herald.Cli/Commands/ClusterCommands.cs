@@ -139,6 +139,10 @@ public static class ClusterCommands
         return table;
     }
 
+    /// <summary>A signal's companies or people: "Osprey Grid Inc. (investee), Kittiwake Ventures (investor)".</summary>
+    internal static string Parties(JsonNode? list) =>
+        string.Join(", ", list?.AsArray().Select(p => p!["role"] is { } role ? $"{p["name"]} ({role})" : $"{p!["name"]}") ?? []);
+
     /// <summary>A one-line rendering of an annotation value: a signal, a label, a vector's size, the items found.</summary>
     internal static string? Describe(JsonNode? value)
     {
@@ -146,8 +150,8 @@ public static class ClusterCommands
         if (o["type"] is JsonValue type && o.ContainsKey("companies"))
         {
             var amount = o["amount"] is JsonObject a ? $" {a["currency"]} {(decimal)a["amount"]!:#,0}" : "";
-            var parties = (o["companies"]?.AsArray() ?? []).Concat(o["people"]?.AsArray() ?? []).Select(p => p!["role"] is { } r ? $"{p["name"]} ({r})" : $"{p!["name"]}");
-            return $"{type}{amount}: {string.Join(", ", parties)}";
+            var parties = string.Join(", ", new[] { Parties(o["companies"]), Parties(o["people"]) }.Where(p => p.Length > 0));
+            return $"{type}{amount}: {parties}";
         }
         if (o["label"] is { } label) return o["score"] is { } score ? $"{label} ({(double)score:0.00})" : label.ToString();
         if (o["vector"] is JsonArray vector) return $"{vector.Count}-d vector";

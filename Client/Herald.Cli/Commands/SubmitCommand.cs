@@ -88,11 +88,9 @@ public static class SubmitCommand
         foreach (var signal in signals.Take(10))
         {
             var amount = signal["amount"] is JsonObject a ? $"{a["currency"]} {(decimal)a["amount"]!:#,0}" : "";
-            examples.AddRow(Markup.Escape((string?)signal["type"] ?? ""), amount, Markup.Escape(Parties(signal["companies"])), Markup.Escape(Parties(signal["people"])));
+            examples.AddRow(Markup.Escape((string?)signal["type"] ?? ""), amount, Markup.Escape(ClusterCommands.Parties(signal["companies"])),
+                Markup.Escape(ClusterCommands.Parties(signal["people"])));
         }
         console.Write(examples);
     }
-
-    private static string Parties(JsonNode? list) =>
-        string.Join(", ", list?.AsArray().Select(p => p!["role"] is { } role ? $"{p["name"]} ({role})" : $"{p!["name"]}") ?? []);
 }

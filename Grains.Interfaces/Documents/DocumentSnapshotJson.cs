@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Herald.Grains.Documents;
@@ -9,12 +10,28 @@ namespace Herald.Grains.Documents;
 /// </summary>
 public static class DocumentSnapshotJson
 {
+    // Every annotation of a document publishes a record: reuse one buffer and writer per thread (the write is synchronous).
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     public static byte[] ToUtf8(DocumentSnapshot snapshot, bool indented = false)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
-            Write(writer, snapshot);
-        return buffer.WrittenSpan.ToArray();
+        if (indented)
+        {
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            using (var indentedWriter = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+                Write(indentedWriter, snapshot);
+            return buffer.WrittenSpan.ToArray();
+        }
+        var reused = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var writer = t_writer ??= new Utf8JsonWriter(reused);
+        reused.ResetWrittenCount();
+        writer.Reset(reused);
+        Write(writer, snapshot);
+        writer.Flush();
+        var record = reused.WrittenSpan.ToArray();
+        if (reused.Capacity > 256 * 1024) (t_buffer, t_writer) = (null, null); // keep no huge buffer for good
+        return record;
     }
 
     public static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot)
@@ -32,7 +49,7 @@ public static class DocumentSnapshotJson
         {
             writer.WriteStartObject(annotation.Name);
             writer.WriteString("version", annotation.Version);
-            writer.WriteString("status", annotation.Status.ToString().ToLowerInvariant());
+            writer.WriteString("status", StatusName(annotation.Status));
             writer.WritePropertyName("value");
             if (annotation.Output is { } output) writer.WriteRawValue(output.ValueJson, skipInputValidation: true);
             else writer.WriteNullValue();
@@ -49,8 +66,15 @@ public static class DocumentSnapshotJson
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
-        writer.WriteString("status", snapshot.Status.ToString().ToLowerInvariant());
+        writer.WriteString("status", snapshot.Status == DocumentStatus.Complete ? "complete" : "running");
         writer.WriteNumber("sequence", snapshot.Sequence);
         writer.WriteEndObject();
     }
+
+    private static string StatusName(AnnotationStatus status) => status switch
+    {
+        AnnotationStatus.Done => "done",
+        AnnotationStatus.Skipped => "skipped",
+        _ => "failed",
+    };
 }

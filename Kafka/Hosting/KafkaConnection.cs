@@ -28,6 +28,8 @@ public sealed class KafkaConnection : IAsyncDisposable
             throw new InvalidOperationException(
                 $"Herald:Kafka:MaxMessageBytes ({_options.MaxMessageBytes}) must be at least {DeadLetterHeadroom} below the producer's message.max.bytes ({producerLimit}), " +
                 "or an oversized input could not be dead-lettered");
+        if (_options.MaxInFlightPerPartition < 1)
+            throw new InvalidOperationException($"Herald:Kafka:MaxInFlightPerPartition ({_options.MaxInFlightPerPartition}) must be at least 1");
         if (string.IsNullOrWhiteSpace(_options.BootstrapServers))
         {
             _embedded = new EmbeddedKafkaBroker(_options.EmbeddedPort);

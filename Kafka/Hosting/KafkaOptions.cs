@@ -62,6 +62,12 @@ public sealed class KafkaOptions
     public EmissionMode Emit { get; set; } = EmissionMode.All;
 
     /// <summary>
+    /// Documents of one input partition a pipeline runs at once on a silo: reading the partition pauses while this
+    /// many are read and unfinished. Enough to keep the annotators busy; more only costs memory.
+    /// </summary>
+    public int MaxInFlightPerPartition { get; set; } = 256;
+
+    /// <summary>
     /// A bad input too large for the producer to copy whole into the dead-letter topic: <c>Truncate</c> (the default)
     /// writes its first <see cref="MaxMessageBytes"/> bytes with headers giving the original size, and moves on;
     /// <c>Wait</c> keeps the partition at it until an operator intervenes (nothing is ever cut).

@@ -2,7 +2,6 @@ using Herald.Kafka.Hosting;
 using Herald.Kafka.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 
@@ -13,7 +12,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
 {
     private readonly KafkaQueueAdapter _adapter;
     private readonly PartitionQueueMapper _mapper;
-    private readonly SimpleQueueAdapterCache _cache;
+    private readonly DocumentQueueAdapterCache _cache;
 
     public KafkaQueueAdapterFactory(string name, string pipelineTag, IServiceProvider services)
     {
@@ -22,7 +21,9 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         _adapter = new KafkaQueueAdapter(name, pipelineTag, connection, services.GetRequiredService<HeraldProducer>(), services.GetRequiredService<KafkaInputLag>(),
             services.GetRequiredService<IGrainFactory>(), loggers);
         _mapper = new PartitionQueueMapper(name, connection.InputPartitions);
-        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = 4096 }, name, loggers);
+        // Reads of a quarter of the in-flight limit: the agent reads no more while any new document's stream registers.
+        var inFlight = connection.Options.MaxInFlightPerPartition;
+        _cache = new DocumentQueueAdapterCache(inFlight, Math.Max(1, inFlight / 4));
     }
 
     public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(_adapter);

@@ -17,8 +17,8 @@ public sealed record EndToEndResult(string Name, double DocumentsPerSecond, doub
     /// Reads until every sent document's completion arrives: the time from the first produce to the last
     /// completion, and each document's latency from its produce call to the receipt of its completion.
     /// </summary>
-    public static (TimeSpan Elapsed, List<double> LatenciesMs) AwaitCompletions(
-        IConsumer<string, byte[]> consumer, Dictionary<string, long> sent, Func<ConsumeResult<string, byte[]>, bool> isCompletion)
+    public static (TimeSpan Elapsed, List<double> LatenciesMs) AwaitCompletions<TValue>(
+        IConsumer<string, TValue> consumer, Dictionary<string, long> sent, Func<ConsumeResult<string, TValue>, bool> isCompletion)
     {
         var first = sent.Values.Min();
         var latencies = new List<double>(sent.Count);

@@ -27,7 +27,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
     private readonly TaskCompletionSource _completed = new();
-    private readonly List<Task> _publishing = [];
+    private readonly IDocumentPublication _publication = sink.Begin();
     private readonly DateTimeOffset _startedAt = services.Time.GetUtcNow();
     private DateTimeOffset? _completedAt;
     private int _running;
@@ -40,8 +40,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
         _completedAt = time.GetUtcNow();
         services.Monitor.DocumentCompleted(pipeline.Tag, (_completedAt.Value - _startedAt).TotalMilliseconds, _finished.Any(r => r.Status == AnnotationStatus.Failed));
         var snapshot = Snapshot();
-        await sink.CompletedAsync(snapshot);
-        await Task.WhenAll(_publishing);
+        await _publication.CompletedAsync(snapshot);
         return snapshot;
     }
 
@@ -158,6 +157,6 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     {
         _records[node] = record;
         _finished.Add(record);
-        if (sink.PublishesEachAnnotation) _publishing.Add(sink.AnnotatedAsync(Snapshot()));
+        if (sink.PublishesEachAnnotation) _publication.Annotated(Snapshot());
     }
 }

@@ -4,31 +4,42 @@ using Herald.Grains.Ingestion;
 namespace Herald.Grains.Publishing;
 
 /// <summary>
-/// Where document records go as they progress (the central annotations topic). A document counts as done only
-/// once <see cref="CompletedAsync"/> has returned: everything it published is then durable.
+/// Where document records go as they progress (the central annotations topic). Each run publishes through its own
+/// <see cref="IDocumentPublication"/>; a document counts as done only once that publication has completed.
 /// </summary>
 public interface IAnnotationSink
 {
     /// <summary>Whether to publish a record for every annotation, or only at completion.</summary>
     bool PublishesEachAnnotation { get; }
 
-    /// <summary>Starts publishing a record after an annotation; the task completes when it is durable.</summary>
-    Task AnnotatedAsync(DocumentSnapshot snapshot);
-
-    /// <summary>Publishes the final record; completes when it is durable.</summary>
-    Task CompletedAsync(DocumentSnapshot snapshot);
+    /// <summary>Starts publishing one run of one document.</summary>
+    IDocumentPublication Begin();
 
     /// <summary>Sends an input document whose results cannot be published to the dead-letter topic, with the reason; completes when durable.</summary>
     Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason);
 }
 
-/// <summary>No central topic: for engines run without Kafka (tests, embedding).</summary>
-public sealed class NoAnnotationSink : IAnnotationSink
+/// <summary>The records of one document run, in order: any number of annotation records, then the final one.</summary>
+public interface IDocumentPublication
+{
+    /// <summary>Starts publishing a record after an annotation and returns at once.</summary>
+    void Annotated(DocumentSnapshot snapshot);
+
+    /// <summary>
+    /// Publishes the final record; completes when it and every record before it are durable, or throws the first
+    /// failure (<see cref="UnpublishableRecordException"/> when retrying cannot help).
+    /// </summary>
+    Task CompletedAsync(DocumentSnapshot snapshot);
+}
+
+/// <summary>No central topic: for engines run without Kafka (tests, embedding) and unpublished ad-hoc runs.</summary>
+public sealed class NoAnnotationSink : IAnnotationSink, IDocumentPublication
 {
     public static readonly NoAnnotationSink Instance = new();
 
     public bool PublishesEachAnnotation => false;
-    public Task AnnotatedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
+    public IDocumentPublication Begin() => this;
+    public void Annotated(DocumentSnapshot snapshot) { }
     public Task CompletedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
     public Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason) => Task.CompletedTask;
 }

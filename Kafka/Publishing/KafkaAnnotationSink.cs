@@ -19,30 +19,28 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
 
     public bool PublishesEachAnnotation => connection.Options.Emit == EmissionMode.All;
 
-    public Task AnnotatedAsync(DocumentSnapshot snapshot) => PublishAsync(snapshot, AnnotationEvent);
+    public IDocumentPublication Begin() => new KafkaDocumentPublication(this);
 
-    public Task CompletedAsync(DocumentSnapshot snapshot) => PublishAsync(snapshot, CompleteEvent);
+    internal string Topic => connection.Options.AnnotationsTopic;
 
-    private async Task PublishAsync(DocumentSnapshot snapshot, byte[] eventType)
+    internal IProducer<byte[]?, byte[]?> Producer => producer.Producer;
+
+    internal static Message<byte[]?, byte[]?> Record(DocumentSnapshot snapshot, bool complete) => new()
     {
-        try
-        {
-            await producer.Producer.ProduceAsync(connection.Options.AnnotationsTopic, new Message<byte[]?, byte[]?>
-            {
-                Key = Encoding.UTF8.GetBytes(snapshot.Id),
-                Value = DocumentSnapshotJson.ToUtf8(snapshot),
-                Headers =
-                [
-                    new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(snapshot.PipelineTag)),
-                    new Header(RecordHeaders.Event, eventType),
-                ],
-            });
-        }
-        catch (ProduceException<byte[]?, byte[]?> e) when (DeadLetters.IsTooLarge(e.Error.Code) || e.Error.Code == ErrorCode.InvalidMsg)
-        {
-            throw new UnpublishableRecordException($"the record of document '{snapshot.Id}' cannot be published to {connection.Options.AnnotationsTopic}: {e.Error.Reason}", e);
-        }
-    }
+        Key = Encoding.UTF8.GetBytes(snapshot.Id),
+        Value = DocumentSnapshotJson.ToUtf8(snapshot),
+        Headers =
+        [
+            new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(snapshot.PipelineTag)),
+            new Header(RecordHeaders.Event, complete ? CompleteEvent : AnnotationEvent),
+        ],
+    };
+
+    /// <summary>A record the broker refused: unpublishable when retrying cannot help (too large, invalid), else the error as is.</summary>
+    internal Exception Refused(ProduceException<byte[]?, byte[]?> e, string documentId) =>
+        DeadLetters.IsTooLarge(e.Error.Code) || e.Error.Code == ErrorCode.InvalidMsg
+            ? new UnpublishableRecordException($"the record of document '{documentId}' cannot be published to {Topic}: {e.Error.Reason}", e)
+            : e;
 
     public async Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason)
     {

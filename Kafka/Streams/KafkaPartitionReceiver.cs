@@ -35,8 +35,9 @@ internal sealed class KafkaPartitionReceiver(
         var group = _options.ConsumerGroupFor(pipelineTag);
         _checkpointKey = $"{group}/{_partition.Topic}/{_partition.Partition.Value}";
         _checkpoint = grains.GetGrain<IInputCheckpointGrain>(_checkpointKey);
-        // Finding the group coordinator and the committed offset blocks: keep it off the silo's scheduler threads.
-        var (consumer, start) = await Task.Run(() => Connect(group, timeout));
+        // Finding the group coordinator and the committed offset blocks for up to seconds: on a thread of its own, so
+        // that neither the silo's scheduler nor the thread pool (which would grow to compensate) waits on it.
+        var (consumer, start) = await Blocking(() => Connect(group, timeout));
         try
         {
             await _checkpoint.ResetAsync(start);
@@ -232,6 +233,12 @@ internal sealed class KafkaPartitionReceiver(
         if (end >= 0 && position >= 0) lag.Update(pipelineTag, _partition.Topic, _partition.Partition.Value, position, end);
     }
 
+    private static Task<T> Blocking<T>(Func<T> call) =>
+        Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task Blocking(Action call) =>
+        Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
 
     public async Task Shutdown(TimeSpan timeout)
@@ -250,8 +257,8 @@ internal sealed class KafkaPartitionReceiver(
             logger.LogWarning(e, "Checkpoint {Key} unreachable at hand-over: committing what was stored", _checkpointKey);
             commit = _stored;
         }
-        // Committing and leaving block on the broker: keep them off the silo's scheduler threads.
-        await Task.Run(() =>
+        // Committing and leaving block on the broker.
+        await Blocking(() =>
         {
             try
             {

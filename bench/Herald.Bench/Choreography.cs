@@ -29,10 +29,12 @@ public static class Choreography
 
         // Documents enter as "input" events on the central topic; a document is done when "e" is published.
         var sent = new Dictionary<string, long>(documents);
+        TimeSpan cpu;
         using var consumer = Consumer(bootstrap, "choreography-observer", topic);
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5 }).Build())
         {
             Thread.Sleep(2000); // let every annotator's consumer take its partitions
+            cpu = EndToEndResult.ProcessCpu();
             for (var i = 0; i < documents; i++)
             {
                 var id = $"doc-{i}";
@@ -43,9 +45,10 @@ public static class Choreography
         }
         var (elapsed, latencies) = EndToEndResult.AwaitCompletions(consumer, sent,
             record => JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("name").GetString() == "e");
+        cpu = EndToEndResult.ProcessCpu() - cpu;
         stop.Cancel();
         Task.WaitAll(annotators);
-        return EndToEndResult.From("choreography (5 independent consumers)", documents, elapsed, latencies, bytesRead);
+        return EndToEndResult.From("choreography (5 independent consumers)", documents, elapsed, latencies, bytesRead, cpu);
     }
 
     private static long RunAnnotator(string bootstrap, string topic, string name, string[] requires, CancellationToken stop)

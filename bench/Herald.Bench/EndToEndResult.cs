@@ -3,15 +3,22 @@ using Confluent.Kafka;
 
 namespace Herald.Bench;
 
-/// <summary>One end-to-end round: documents/s from the first produce to the last completion, latency percentiles, bytes the system read from the broker.</summary>
-public sealed record EndToEndResult(string Name, double DocumentsPerSecond, double P50Ms, double P99Ms, long BytesRead)
+/// <summary>
+/// One end-to-end round: documents/s from the first produce to the last completion, latency percentiles, bytes the
+/// system read from the broker, and the process's CPU time per document (broker, clients and observer included),
+/// which other load on a shared machine disturbs far less than throughput.
+/// </summary>
+public sealed record EndToEndResult(string Name, double DocumentsPerSecond, double P50Ms, double P99Ms, long BytesRead, double CpuUsPerDocument)
 {
-    public static EndToEndResult From(string name, int documents, TimeSpan elapsed, List<double> latenciesMs, long bytesRead)
+    public static EndToEndResult From(string name, int documents, TimeSpan elapsed, List<double> latenciesMs, long bytesRead, TimeSpan cpu)
     {
         latenciesMs.Sort();
         double Percentile(double p) => latenciesMs[Math.Min(latenciesMs.Count - 1, (int)(p * latenciesMs.Count))];
-        return new(name, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead);
+        return new(name, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead, cpu.TotalMicroseconds / documents);
     }
+
+    /// <summary>The CPU time this process has used so far: take it before producing, subtract after the last completion.</summary>
+    public static TimeSpan ProcessCpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
     /// <summary>
     /// Reads until every sent document's completion arrives: the time from the first produce to the last
@@ -26,9 +33,9 @@ public sealed record EndToEndResult(string Name, double DocumentsPerSecond, doub
         while (latencies.Count < sent.Count)
         {
             if (consumer.Consume(TimeSpan.FromSeconds(30)) is not { } record) throw new TimeoutException($"stalled at {latencies.Count}/{sent.Count} completions");
-            if (!isCompletion(record)) continue;
+            if (!isCompletion(record) || !sent.TryGetValue(record.Message.Key, out var produced)) continue;
             last = Stopwatch.GetTimestamp();
-            latencies.Add(Stopwatch.GetElapsedTime(sent[record.Message.Key], last).TotalMilliseconds);
+            latencies.Add(Stopwatch.GetElapsedTime(produced, last).TotalMilliseconds);
         }
         return (Stopwatch.GetElapsedTime(first, last), latencies);
     }
@@ -36,6 +43,6 @@ public sealed record EndToEndResult(string Name, double DocumentsPerSecond, doub
     public static EndToEndResult Median(IReadOnlyList<EndToEndResult> rounds)
     {
         double Mid(Func<EndToEndResult, double> f) => rounds.Select(f).Order().ElementAt(rounds.Count / 2);
-        return new(rounds[0].Name, Mid(r => r.DocumentsPerSecond), Mid(r => r.P50Ms), Mid(r => r.P99Ms), (long)Mid(r => r.BytesRead));
+        return new(rounds[0].Name, Mid(r => r.DocumentsPerSecond), Mid(r => r.P50Ms), Mid(r => r.P99Ms), (long)Mid(r => r.BytesRead), Mid(r => r.CpuUsPerDocument));
     }
 }

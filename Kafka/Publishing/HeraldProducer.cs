@@ -17,6 +17,8 @@ public sealed class HeraldProducer : IDisposable
             Acks = Acks.All,
             LingerMs = 5,
             CompressionType = CompressionType.Lz4,
+            // Delivery reports only need the outcome: copying each record's key, value and headers back costs ~15% of the CPU.
+            DeliveryReportFields = "status",
         })).Build();
     }
 

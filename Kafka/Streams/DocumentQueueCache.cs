@@ -62,12 +62,16 @@ public sealed class DocumentQueueCache(int capacity, int maxReadCount) : IQueueC
 
     public QueueCacheCursorResult<IQueueCacheCursor> TryGetCacheCursor(StreamId streamId, StreamSequenceToken? token)
     {
-        // Older than everything cached: what was asked for is gone, and the agent must know (it then starts from
-        // the event that triggered the delivery instead).
-        if (token is not null && _arrivals.First?.Value is { } oldest && token.Older(oldest.Token))
+        token ??= _newest;
+        var at = FirstAtOrAfter(streamId, token);
+        // A miss means the stream's event asked for is gone. Events leave as soon as they are delivered, so the oldest
+        // one cached says nothing about a stream whose event is still here (a partition re-read after a checkpoint
+        // reset brings back offsets older than it): only a stream with nothing cached at or after the token can miss.
+        if (at is null && token is not null && _arrivals.First?.Value is { } oldest && token.Older(oldest.Token))
             return QueueCacheCursorResult<IQueueCacheCursor>.FromCacheMiss(new QueueCacheMissInfo(token, oldest.Token, _newest!));
         var cursor = new DocumentQueueCacheCursor(this, streamId);
-        Place(cursor, token ?? _newest);
+        if (at is null) cursor.Wait(token);
+        else cursor.Rest(at);
         return QueueCacheCursorResult<IQueueCacheCursor>.FromCursor(cursor);
     }
 
@@ -83,18 +87,16 @@ public sealed class DocumentQueueCache(int capacity, int maxReadCount) : IQueueC
     /// </summary>
     internal void Place(DocumentQueueCacheCursor cursor, StreamSequenceToken? token)
     {
-        if (token is not null)
-        {
-            for (var cached = _firstOfStream.GetValueOrDefault(cursor.StreamId); cached is not null; cached = cached.Next)
-            {
-                if (!cached.Token.Older(token))
-                {
-                    cursor.Rest(cached);
-                    return;
-                }
-            }
-        }
-        cursor.Wait(token);
+        if (FirstAtOrAfter(cursor.StreamId, token) is { } at) cursor.Rest(at);
+        else cursor.Wait(token);
+    }
+
+    private CachedEvent? FirstAtOrAfter(StreamId streamId, StreamSequenceToken? token)
+    {
+        if (token is null) return null;
+        for (var cached = _firstOfStream.GetValueOrDefault(streamId); cached is not null; cached = cached.Next)
+            if (!cached.Token.Older(token)) return cached;
+        return null;
     }
 
     /// <summary>The last cursor left <paramref name="cached"/> after delivering it: it goes on the next purge.</summary>

@@ -29,22 +29,37 @@ internal sealed class KafkaPartitionReceiver(
     private IInputCheckpointGrain _checkpoint = null!;
     private string _checkpointKey = "";
     private long _stored = -1;
+    private TimeSpan _connectTimeout;
+    private DateTime _retryConnectAt;
+    private bool _stopped;
+    private static readonly TimeSpan ConnectRetryPeriod = TimeSpan.FromSeconds(5);
 
-    public async Task Initialize(TimeSpan timeout)
+    public Task Initialize(TimeSpan timeout)
     {
+        _connectTimeout = timeout;
+        return ConnectAsync();
+    }
+
+    /// <summary>
+    /// Takes the partition: consumer, start offset, checkpoint. Orleans does not call <see cref="Initialize"/> again
+    /// when it fails, so a failed attempt is retried from <see cref="GetQueueMessagesAsync"/>, every few seconds.
+    /// </summary>
+    private async Task ConnectAsync()
+    {
+        _retryConnectAt = DateTime.UtcNow + ConnectRetryPeriod;
         var group = _options.ConsumerGroupFor(pipelineTag);
         _checkpointKey = $"{group}/{_partition.Topic}/{_partition.Partition.Value}";
         _checkpoint = grains.GetGrain<IInputCheckpointGrain>(_checkpointKey);
         // Finding the group coordinator and the committed offset blocks for up to seconds: on a thread of its own, so
         // that neither the silo's scheduler nor the thread pool (which would grow to compensate) waits on it.
-        var (consumer, start) = await Blocking(() => Connect(group, timeout));
+        var (consumer, start) = await Blocking(() => Connect(group, _connectTimeout));
         try
         {
             await _checkpoint.ResetAsync(start);
         }
         catch
         {
-            consumer.Dispose(); // Orleans retries Initialize with a new attempt
+            consumer.Dispose();
             throw;
         }
         _consumer = consumer;
@@ -91,6 +106,18 @@ internal sealed class KafkaPartitionReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
+        if (_consumer is null && !_stopped && DateTime.UtcNow >= _retryConnectAt)
+        {
+            try
+            {
+                await ConnectAsync();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Pipeline {Tag} cannot take {Partition} yet: retrying in {Wait}", pipelineTag, _partition, ConnectRetryPeriod);
+                return [];
+            }
+        }
         if (_consumer is null || DateTime.UtcNow < _retryDeadLetterAt) return [];
         var batch = new List<IBatchContainer>();
         var inFlight = new List<long>();
@@ -243,6 +270,7 @@ internal sealed class KafkaPartitionReceiver(
 
     public async Task Shutdown(TimeSpan timeout)
     {
+        _stopped = true;
         if (_consumer is not { } consumer) return;
         _consumer = null;
         lag.Remove(pipelineTag, _partition.Topic, _partition.Partition.Value);

@@ -90,17 +90,34 @@ public sealed class DocumentQueueCacheTests
     }
 
     [Fact]
-    public void A_token_older_than_everything_cached_is_a_cache_miss()
+    public void A_token_older_than_everything_cached_is_a_cache_miss_for_a_stream_with_nothing_cached_after_it()
     {
         var cache = new DocumentQueueCache(capacity: 16, maxReadCount: 4);
         cache.AddToCache([Event(A, 10), Event(B, 11)]);
 
-        var miss = cache.TryGetCacheCursor(A, new EventSequenceTokenV2(5));
+        Assert.Equal([10], Drain(Cursor(cache, A, new EventSequenceTokenV2(5))));
+        var miss = cache.TryGetCacheCursor(C, new EventSequenceTokenV2(5));
         Assert.Equal(QueueCacheCursorResultKind.CacheMiss, miss.Kind);
         Assert.Equal(10, miss.CacheMiss!.Value.LowToken!.SequenceNumber);
         // No token: from the newest message cached on.
         Assert.Empty(Drain(Cursor(cache, A, null)));
         Assert.Equal([11], Drain(Cursor(cache, B, null)));
+    }
+
+    [Fact]
+    public void A_partition_re_read_from_an_older_offset_is_no_miss_for_the_streams_it_brings_back()
+    {
+        var cache = new DocumentQueueCache(capacity: 16, maxReadCount: 4);
+        cache.AddToCache([Event(A, 10), Event(B, 11)]);
+        var slow = Cursor(cache, B, new EventSequenceTokenV2(11));
+        Assert.True(Moved(slow)); // B in delivery
+        Assert.Equal([10], Drain(Cursor(cache, A, new EventSequenceTokenV2(10))));
+        cache.TryPurgeFromCache(out _); // A delivered and gone: B (offset 11) is now the oldest cached
+
+        // The checkpoint was lost: the reader seeks back to the last commit and reads offset 10 again.
+        cache.AddToCache([Event(A, 10)]);
+
+        Assert.Equal([10], Drain(Cursor(cache, A, new EventSequenceTokenV2(10))));
     }
 
     [Fact]

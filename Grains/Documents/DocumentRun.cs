@@ -27,7 +27,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
     private readonly TaskCompletionSource _completed = new();
-    private readonly IDocumentPublication _publication = sink.Begin();
+    private readonly IDocumentPublication _publication = sink.Begin(document.Id);
     private readonly DateTimeOffset _startedAt = services.Time.GetUtcNow();
     private DateTimeOffset? _completedAt;
     private int _running;

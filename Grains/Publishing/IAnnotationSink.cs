@@ -13,7 +13,7 @@ public interface IAnnotationSink
     bool PublishesEachAnnotation { get; }
 
     /// <summary>Starts publishing one run of one document.</summary>
-    IDocumentPublication Begin();
+    IDocumentPublication Begin(string documentId);
 
     /// <summary>Sends an input document whose results cannot be published to the dead-letter topic, with the reason; completes when durable.</summary>
     Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason);
@@ -38,7 +38,7 @@ public sealed class NoAnnotationSink : IAnnotationSink, IDocumentPublication
     public static readonly NoAnnotationSink Instance = new();
 
     public bool PublishesEachAnnotation => false;
-    public IDocumentPublication Begin() => this;
+    public IDocumentPublication Begin(string documentId) => this;
     public void Annotated(DocumentSnapshot snapshot) { }
     public Task CompletedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
     public Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason) => Task.CompletedTask;

@@ -19,7 +19,7 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
 
     public bool PublishesEachAnnotation => connection.Options.Emit == EmissionMode.All;
 
-    public IDocumentPublication Begin() => new KafkaDocumentPublication(this);
+    public IDocumentPublication Begin(string documentId) => new KafkaDocumentPublication(this, documentId);
 
     internal string Topic => connection.Options.AnnotationsTopic;
 

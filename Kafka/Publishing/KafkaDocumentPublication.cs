@@ -12,15 +12,16 @@ namespace Herald.Kafka.Publishing;
 internal sealed class KafkaDocumentPublication : IDocumentPublication
 {
     private readonly KafkaAnnotationSink _sink;
+    private readonly string _documentId;
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _delivered;
     private readonly TaskCompletionSource _durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending = 1; // the final record's hold: nothing completes before it is produced
     private Exception? _failure;
-    private string _documentId = "";
 
-    public KafkaDocumentPublication(KafkaAnnotationSink sink)
+    public KafkaDocumentPublication(KafkaAnnotationSink sink, string documentId)
     {
         _sink = sink;
+        _documentId = documentId;
         _delivered = OnDelivered;
     }
 
@@ -35,7 +36,6 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
 
     private void Produce(DocumentSnapshot snapshot, bool complete)
     {
-        _documentId = snapshot.Id;
         Interlocked.Increment(ref _pending);
         try
         {
@@ -43,7 +43,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
         }
         catch (ProduceException<byte[]?, byte[]?> e)
         {
-            Fail(_sink.Refused(e, snapshot.Id));
+            Fail(_sink.Refused(e, _documentId));
         }
         catch (Exception e)
         {

@@ -51,13 +51,14 @@ public sealed class DocumentQueueCache(int capacity, int maxReadCount) : IQueueC
 
     public bool TryPurgeFromCache(out IList<IBatchContainer> purgedItems)
     {
-        var purged = new List<IBatchContainer>();
+        // Called before every read: allocate only when something leaves.
+        List<IBatchContainer>? purged = null;
         foreach (var cached in _released)
-            if (cached.Node is not null && cached.Cursors == 0) Remove(cached, purged);
+            if (cached.Node is not null && cached.Cursors == 0) Remove(cached, purged ??= []);
         _released.Clear();
-        while (_arrivals.First?.Value is { Cursors: 0 } oldest) Remove(oldest, purged);
-        purgedItems = purged;
-        return purged.Count > 0;
+        while (_arrivals.First?.Value is { Cursors: 0 } oldest) Remove(oldest, purged ??= []);
+        purgedItems = purged ?? [];
+        return purged is { Count: > 0 };
     }
 
     public QueueCacheCursorResult<IQueueCacheCursor> TryGetCacheCursor(StreamId streamId, StreamSequenceToken? token)

@@ -8,6 +8,17 @@ public enum AnnotationStatus
     Failed,
 }
 
+public static class AnnotationStatusNames
+{
+    /// <summary>The status as the central topic and the metrics spell it: <c>done</c>, <c>skipped</c> or <c>failed</c>.</summary>
+    public static string Name(this AnnotationStatus status) => status switch
+    {
+        AnnotationStatus.Done => "done",
+        AnnotationStatus.Skipped => "skipped",
+        _ => "failed",
+    };
+}
+
 /// <summary>What an annotator returned: its value and spans as JSON text, ready to be written out unchanged.</summary>
 [GenerateSerializer, Immutable, Alias("herald.annotation-output")]
 public sealed record AnnotationOutput([property: Id(0)] string ValueJson, [property: Id(1)] string? SpansJson);

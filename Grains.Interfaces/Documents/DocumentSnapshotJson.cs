@@ -49,7 +49,7 @@ public static class DocumentSnapshotJson
         {
             writer.WriteStartObject(annotation.Name);
             writer.WriteString("version", annotation.Version);
-            writer.WriteString("status", StatusName(annotation.Status));
+            writer.WriteString("status", annotation.Status.Name());
             writer.WritePropertyName("value");
             if (annotation.Output is { } output) writer.WriteRawValue(output.ValueJson, skipInputValidation: true);
             else writer.WriteNullValue();
@@ -70,11 +70,4 @@ public static class DocumentSnapshotJson
         writer.WriteNumber("sequence", snapshot.Sequence);
         writer.WriteEndObject();
     }
-
-    private static string StatusName(AnnotationStatus status) => status switch
-    {
-        AnnotationStatus.Done => "done",
-        AnnotationStatus.Skipped => "skipped",
-        _ => "failed",
-    };
 }

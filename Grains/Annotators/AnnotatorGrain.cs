@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Herald.Annotators;
 using Herald.Grains.Documents;
+using Herald.Grains.Hosting;
 using Herald.Pipelines;
 using Orleans.Concurrency;
 
@@ -11,20 +12,19 @@ namespace Herald.Grains.Annotators;
 /// documents share the silo's single implementation instance (which batches, for models).
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class AnnotatorGrain(AnnotatorInstances instances) : Grain, IAnnotatorGrain
+public sealed class AnnotatorGrain(AnnotatorInstances instances, SharedDeadlines deadlines) : Grain, IAnnotatorGrain
 {
     private IAnnotator? _annotator;
 
     public async Task<AnnotationOutput> AnnotateAsync(DocumentInput document, AnnotationRecord[] dependencies, TimeSpan timeout)
     {
-        using var deadline = new CancellationTokenSource(timeout);
         _annotator ??= instances.Get(this.GetPrimaryKeyString());
         var results = new Dictionary<string, DependencyResult>(dependencies.Length, StringComparer.Ordinal);
         foreach (var dependency in dependencies)
             results[dependency.Name] = new DependencyResult(dependency.Version, dependency.Output!.ValueJson, dependency.Output.SpansJson);
 
         var input = new AnnotatorInput(new AnnotatorDocument(document.Id, document.Text, document.Title, document.Json), results);
-        var annotation = await _annotator.AnnotateAsync(input, deadline.Token);
+        var annotation = await _annotator.AnnotateAsync(input, deadlines.After(timeout));
         return new AnnotationOutput(
             annotation.Value?.ToJsonString() ?? "null",
             annotation.Spans is { Count: > 0 } spans ? JsonSerializer.Serialize(spans) : null);

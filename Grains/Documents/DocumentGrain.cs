@@ -25,6 +25,7 @@ public sealed class DocumentGrain(
     PipelineRegistry pipelines,
     DocumentRunServices services,
     IAnnotationSink sink,
+    GrainReferences<IInputCheckpointGrain> checkpoints,
     ILogger<DocumentGrain> logger,
     [PersistentState("document", HeraldStorage.Documents)] IPersistentState<DocumentSnapshot> completed)
     : Grain, IDocumentGrain, IStreamSubscriptionObserver, IAsyncObserver<DocumentEvent>
@@ -82,7 +83,7 @@ public sealed class DocumentGrain(
             await sink.DeadLetterAsync(item.Document, item.Source, tag, $"results could not be published: {e.Message}");
             DeactivateOnIdle();
         }
-        await GrainFactory.GetGrain<IInputCheckpointGrain>(item.Source.CheckpointKey).CompletedAsync(item.Source.Offset);
+        await checkpoints.Get(item.Source.CheckpointKey).CompletedAsync(item.Source.Offset);
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

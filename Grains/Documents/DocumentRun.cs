@@ -59,7 +59,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     {
         foreach (var node in pipeline.Nodes)
         {
-            if (_started[node.Index] || !node.Dependencies.All(d => _records[d] is not null)) continue;
+            if (_started[node.Index] || !DependenciesFinished(node)) continue;
             _started[node.Index] = true;
             if (SkipReason(node) is { } reason)
             {
@@ -74,6 +74,14 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
             }
         }
         if (_running == 0) _completed.TrySetResult();
+    }
+
+    // A loop, not LINQ: this runs for every node after every result, and a lambda over this run allocates each time.
+    private bool DependenciesFinished(PipelineNode node)
+    {
+        foreach (var dependency in node.Dependencies)
+            if (_records[dependency] is null) return false;
+        return true;
     }
 
     private async Task RunAndRecordAsync(PipelineNode node)
@@ -101,7 +109,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
         {
             var record = _records[dependency]!;
             if (record.Status != AnnotationStatus.Done)
-                return $"dependency '{record.Name}' {record.Status.ToString().ToLowerInvariant()}";
+                return $"dependency '{record.Name}' {record.Status.Name()}";
         }
         if (node.When is { } when && !when.Evaluate(ValueOf))
             return $"condition is false: {when.Text}";
@@ -125,7 +133,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
             string error;
             try
             {
-                var output = await annotator.AnnotateAsync(document, dependencies, node.Timeout).WaitAsync(node.Timeout, time);
+                var output = await annotator.AnnotateAsync(document, dependencies, node.Timeout).WaitAsync(services.Deadlines.After(node.Timeout));
                 return Finish(node, AnnotationStatus.Done, output, null, started, attempt);
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)

@@ -34,6 +34,7 @@ public static class HeraldSiloBuilderExtensions
 
         foreach (var kind in BuiltInKinds.All.Concat(ModelKinds.All)) services.AddSingleton(kind);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SharedDeadlines>();
         services.TryAddSingleton(sp => new AnnotatorKindCatalog(sp.GetServices<AnnotatorKind>()));
         services.TryAddSingleton<AnnotatorInstances>();
         // Annotator timeouts must stay below the silo's call timeout, or calls would be cut short: checked when pipelines load.
@@ -42,7 +43,7 @@ public static class HeraldSiloBuilderExtensions
             MaxTimeout = sp.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout,
         });
         services.TryAddSingleton<PipelineRegistry>();
-        services.TryAddSingleton<AnnotatorGrainReferences>();
+        services.TryAddSingleton(typeof(GrainReferences<>));
         services.TryAddSingleton<PipelineMonitor>();
         services.TryAddSingleton<AnnotatorGate>();
         services.TryAddSingleton<DocumentRunServices>();
@@ -61,7 +62,7 @@ public static class HeraldSiloBuilderExtensions
         if (!services.Any(s => s.IsKeyedService && Equals(s.ServiceKey, HeraldStorage.Documents)))
         {
             services.AddKeyedSingleton<IGrainStorage>(HeraldStorage.Documents, (sp, _) =>
-                new BoundedMemoryGrainStorage(sp.GetRequiredService<IOptions<HeraldOptions>>().Value.CompletedDocumentsInMemory, sp.GetRequiredService<DeepCopier>()));
+                new BoundedMemoryGrainStorage(sp.GetRequiredService<IOptions<HeraldOptions>>().Value.CompletedDocumentsInMemory, sp.GetRequiredService<Serializer>()));
         }
         return silo;
     }

@@ -60,7 +60,7 @@ public sealed class PipelineMonitor
             default: Interlocked.Increment(ref annotator.Skipped); break;
         }
         if (ran) annotator.Latency.Add(record.DurationMs);
-        var tags = new TagList { { "pipeline", tag }, { "annotator", record.Name }, { "status", record.Status.ToString().ToLowerInvariant() } };
+        var tags = new TagList { { "pipeline", tag }, { "annotator", record.Name }, { "status", record.Status.Name() } };
         HeraldMetrics.Annotations.Add(1, tags);
         if (ran) HeraldMetrics.AnnotationDuration.Record(record.DurationMs, tags);
     }

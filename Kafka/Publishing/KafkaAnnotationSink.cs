@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using ErrorCode = Confluent.Kafka.ErrorCode;
@@ -17,6 +18,8 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
     private static readonly byte[] AnnotationEvent = "annotation"u8.ToArray();
     private static readonly byte[] CompleteEvent = "complete"u8.ToArray();
 
+    private readonly ConcurrentDictionary<string, (Headers Annotation, Headers Complete)> _headers = new(StringComparer.Ordinal);
+
     public bool PublishesEachAnnotation => connection.Options.Emit == EmissionMode.All;
 
     public IDocumentPublication Begin(string documentId) => new KafkaDocumentPublication(this, documentId);
@@ -25,16 +28,19 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
 
     internal IProducer<byte[]?, byte[]?> Producer => producer.Producer;
 
-    internal static Message<byte[]?, byte[]?> Record(DocumentSnapshot snapshot, bool complete) => new()
+    /// <summary>
+    /// The headers of a pipeline's records, one instance per pipeline and event: every record of every document
+    /// carries the same two, and the producer only reads them.
+    /// </summary>
+    internal Headers Headers(string pipeline, bool complete)
     {
-        Key = Encoding.UTF8.GetBytes(snapshot.Id),
-        Value = DocumentSnapshotJson.ToUtf8(snapshot),
-        Headers =
-        [
-            new Header(RecordHeaders.Pipeline, Encoding.UTF8.GetBytes(snapshot.PipelineTag)),
-            new Header(RecordHeaders.Event, complete ? CompleteEvent : AnnotationEvent),
-        ],
-    };
+        var (annotation, completion) = _headers.GetOrAdd(pipeline, static tag =>
+        {
+            var name = Encoding.UTF8.GetBytes(tag);
+            return (RecordHeaders.For(name, AnnotationEvent), RecordHeaders.For(name, CompleteEvent));
+        });
+        return complete ? completion : annotation;
+    }
 
     /// <summary>A record the broker refused: unpublishable when retrying cannot help (too large, invalid), else the error as is.</summary>
     internal Exception Refused(ProduceException<byte[]?, byte[]?> e, string documentId) =>
@@ -66,4 +72,6 @@ public static class RecordHeaders
     public const string SourceOffset = "herald-source-offset";
     public const string OriginalSize = "herald-original-size";
     public const string Truncated = "herald-truncated";
+
+    internal static Headers For(byte[] pipeline, byte[] @event) => new() { { Pipeline, pipeline }, { Event, @event } };
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Confluent.Kafka;
 using Herald.Grains.Documents;
 using Herald.Grains.Publishing;
@@ -13,6 +14,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
 {
     private readonly KafkaAnnotationSink _sink;
     private readonly string _documentId;
+    private readonly byte[] _key;
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _delivered;
     private readonly TaskCompletionSource _durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending = 1; // the final record's hold: nothing completes before it is produced
@@ -22,6 +24,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
     {
         _sink = sink;
         _documentId = documentId;
+        _key = Encoding.UTF8.GetBytes(documentId);
         _delivered = OnDelivered;
     }
 
@@ -39,7 +42,13 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
         Interlocked.Increment(ref _pending);
         try
         {
-            _sink.Producer.Produce(_sink.Topic, KafkaAnnotationSink.Record(snapshot, complete), _delivered);
+            var record = new Message<byte[]?, byte[]?>
+            {
+                Key = _key,
+                Value = DocumentSnapshotJson.ToUtf8(snapshot),
+                Headers = _sink.Headers(snapshot.PipelineTag, complete),
+            };
+            _sink.Producer.Produce(_sink.Topic, record, _delivered);
         }
         catch (ProduceException<byte[]?, byte[]?> e)
         {

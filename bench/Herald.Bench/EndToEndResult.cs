@@ -5,20 +5,20 @@ namespace Herald.Bench;
 
 /// <summary>
 /// One end-to-end round: documents/s from the first produce to the last completion, latency percentiles, bytes the
-/// system read from the broker, and the process's CPU time per document (broker, clients and observer included),
-/// which other load on a shared machine disturbs far less than throughput.
+/// system read from the broker, and what the process used per document (broker, clients and observer included):
+/// CPU time, which other load on a shared machine disturbs far less than throughput, managed allocations, and
+/// the share of the round the runtime spent paused for garbage collection.
 /// </summary>
-public sealed record EndToEndResult(string Name, double DocumentsPerSecond, double P50Ms, double P99Ms, long BytesRead, double CpuUsPerDocument)
+public sealed record EndToEndResult(string Name, double DocumentsPerSecond, double P50Ms, double P99Ms, long BytesRead,
+    double CpuUsPerDocument, double AllocatedKbPerDocument, double GcPausePercent)
 {
-    public static EndToEndResult From(string name, int documents, TimeSpan elapsed, List<double> latenciesMs, long bytesRead, TimeSpan cpu)
+    public static EndToEndResult From(string name, int documents, TimeSpan elapsed, List<double> latenciesMs, long bytesRead, ProcessUsage used)
     {
         latenciesMs.Sort();
         double Percentile(double p) => latenciesMs[Math.Min(latenciesMs.Count - 1, (int)(p * latenciesMs.Count))];
-        return new(name, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead, cpu.TotalMicroseconds / documents);
+        return new(name, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead,
+            used.Cpu.TotalMicroseconds / documents, used.AllocatedBytes / 1024.0 / documents, 100 * used.GcPause / used.Wall);
     }
-
-    /// <summary>The CPU time this process has used so far: take it before producing, subtract after the last completion.</summary>
-    public static TimeSpan ProcessCpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
     /// <summary>
     /// Reads until every sent document's completion arrives: the time from the first produce to the last
@@ -43,6 +43,17 @@ public sealed record EndToEndResult(string Name, double DocumentsPerSecond, doub
     public static EndToEndResult Median(IReadOnlyList<EndToEndResult> rounds)
     {
         double Mid(Func<EndToEndResult, double> f) => rounds.Select(f).Order().ElementAt(rounds.Count / 2);
-        return new(rounds[0].Name, Mid(r => r.DocumentsPerSecond), Mid(r => r.P50Ms), Mid(r => r.P99Ms), (long)Mid(r => r.BytesRead), Mid(r => r.CpuUsPerDocument));
+        return new(rounds[0].Name, Mid(r => r.DocumentsPerSecond), Mid(r => r.P50Ms), Mid(r => r.P99Ms), (long)Mid(r => r.BytesRead),
+            Mid(r => r.CpuUsPerDocument), Mid(r => r.AllocatedKbPerDocument), Mid(r => r.GcPausePercent));
     }
+}
+
+/// <summary>What the process has used so far: take it before producing, subtract it after the last completion.</summary>
+public readonly record struct ProcessUsage(TimeSpan Wall, TimeSpan Cpu, TimeSpan GcPause, long AllocatedBytes)
+{
+    public static ProcessUsage Now() =>
+        new(Stopwatch.GetElapsedTime(0), Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+    public static ProcessUsage operator -(ProcessUsage end, ProcessUsage start) =>
+        new(end.Wall - start.Wall, end.Cpu - start.Cpu, end.GcPause - start.GcPause, end.AllocatedBytes - start.AllocatedBytes);
 }

@@ -8,7 +8,7 @@ switch (scenario)
         await DagBenchmark.RunAsync(DagBenchmark.Settings.FromArgs(args.Skip(1).ToArray()));
         return 0;
     case "kafka":
-        await KafkaBenchmark.RunAsync(Arg("--documents", 20_000), Arg("--rounds", 5));
+        await KafkaBenchmark.RunAsync(Arg("--documents", 20_000), Arg("--rounds", 5), Arg("--warm-up", 200_000));
         return 0;
     case "models":
         await ModelBenchmark.RunAsync(Repository(), Arg("--documents", 960), Arg("--rounds", 3), Arg("--in-flight", 64));

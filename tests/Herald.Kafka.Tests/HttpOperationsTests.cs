@@ -65,9 +65,10 @@ public sealed class HttpOperationsTests(HttpSilo silo)
         // The new version adds an annotator; documents keep flowing while it is deployed.
         var next = oldYaml + "\n  - name: published\n    version: 1.0.0\n    kind: dates\n    options: { referenceField: publishedAt }\n";
         var ids = Enumerable.Range(0, 300).Select(i => $"redeploy-{i}").ToList();
+        var (during, after) = (ids[..200], ids[200..]);
         var producing = Task.Run(async () =>
         {
-            foreach (var chunk in ids.Chunk(20))
+            foreach (var chunk in during.Chunk(20))
             {
                 await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, chunk.Select(id => KafkaPipelineCluster.Document(id)));
                 await Task.Delay(100);
@@ -82,6 +83,8 @@ public sealed class HttpOperationsTests(HttpSilo silo)
             Assert.Equal(HttpStatusCode.OK, deployed.StatusCode);
             newVersion = (string)JsonNode.Parse(await deployed.Content.ReadAsStringAsync())!["version"]!;
             await producing;
+            // Documents that arrive once the deploy has answered start on the new version, however fast the rest ran.
+            await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, after.Select(id => KafkaPipelineCluster.Document(id)));
 
             var completes = Completes(ids, Patience);
             Assert.Equal(ids.Count, completes.Count);
@@ -89,6 +92,7 @@ public sealed class HttpOperationsTests(HttpSilo silo)
             Assert.Equal([newVersion, oldVersion], versions.Keys.Order(StringComparer.Ordinal).OrderBy(v => v == newVersion ? 0 : 1));
             Assert.All(versions[oldVersion], r => Assert.Null(r["annotations"]!["published"]));
             Assert.All(versions[newVersion], r => Assert.Equal("done", (string)r["annotations"]!["published"]!["status"]!));
+            Assert.All(after, id => Assert.Equal(newVersion, (string)completes[id]["pipeline"]!["version"]!));
         }
         finally
         {

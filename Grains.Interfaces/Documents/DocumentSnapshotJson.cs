@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace Herald.Grains.Documents;
@@ -10,31 +11,18 @@ namespace Herald.Grains.Documents;
 /// </summary>
 public static class DocumentSnapshotJson
 {
-    // Every annotation of a document publishes a record: reuse one buffer and writer per thread (the write is synchronous).
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+    // Every annotation of a document publishes a record: reuse buffers and writers per thread (writes are synchronous).
+    // A record and the annotation it encodes midway each need their own.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_recordBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_recordWriter;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_partBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_partWriter;
 
-    public static byte[] ToUtf8(DocumentSnapshot snapshot, bool indented = false)
-    {
-        if (indented)
-        {
-            var buffer = new ArrayBufferWriter<byte>(1024);
-            using (var indentedWriter = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-                Write(indentedWriter, snapshot);
-            return buffer.WrittenSpan.ToArray();
-        }
-        var reused = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        var writer = t_writer ??= new Utf8JsonWriter(reused);
-        reused.ResetWrittenCount();
-        writer.Reset(reused);
-        Write(writer, snapshot);
-        writer.Flush();
-        var record = reused.WrittenSpan.ToArray();
-        if (reused.Capacity > 256 * 1024) (t_buffer, t_writer) = (null, null); // keep no huge buffer for good
-        return record;
-    }
+    /// <param name="parts">The parts earlier records of the same document encoded; null encodes everything afresh.</param>
+    public static byte[] ToUtf8(DocumentSnapshot snapshot, RecordParts? parts = null) =>
+        Encode(ref t_recordBuffer, ref t_recordWriter, (snapshot, parts), static (writer, state) => Write(writer, state.snapshot, state.parts));
 
-    public static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot)
+    private static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot, RecordParts? parts = null)
     {
         writer.WriteStartObject();
         writer.WriteString("id", snapshot.Id);
@@ -43,31 +31,81 @@ public static class DocumentSnapshotJson
         writer.WriteString("version", snapshot.PipelineVersion);
         writer.WriteEndObject();
         writer.WritePropertyName("document");
-        writer.WriteRawValue(snapshot.Document.Json, skipInputValidation: true);
+        if (parts is null) writer.WriteRawValue(snapshot.Document.Json, skipInputValidation: true);
+        else writer.WriteRawValue(parts.Document(snapshot.Document), skipInputValidation: true);
         writer.WriteStartObject("annotations");
-        foreach (var annotation in snapshot.Annotations)
+        for (var i = 0; i < snapshot.Annotations.Length; i++)
         {
-            writer.WriteStartObject(annotation.Name);
-            writer.WriteString("version", annotation.Version);
-            writer.WriteString("status", annotation.Status.Name());
-            writer.WritePropertyName("value");
-            if (annotation.Output is { } output) writer.WriteRawValue(output.ValueJson, skipInputValidation: true);
-            else writer.WriteNullValue();
-            if (annotation.Output?.SpansJson is { } spans)
-            {
-                writer.WritePropertyName("spans");
-                writer.WriteRawValue(spans, skipInputValidation: true);
-            }
-            if (annotation.Detail is { } detail)
-                writer.WriteString(annotation.Status == AnnotationStatus.Skipped ? "reason" : "error", detail);
-            writer.WriteNumber("durationMs", Math.Round(annotation.DurationMs, 3));
-            writer.WriteNumber("attempts", annotation.Attempts);
-            writer.WriteString("at", annotation.At);
-            writer.WriteEndObject();
+            var annotation = snapshot.Annotations[i];
+            writer.WritePropertyName(annotation.Name);
+            if (parts is null) WriteAnnotation(writer, annotation);
+            else writer.WriteRawValue(parts.Annotation(i, annotation), skipInputValidation: true);
         }
         writer.WriteEndObject();
         writer.WriteString("status", snapshot.Status == DocumentStatus.Complete ? "complete" : "running");
         writer.WriteNumber("sequence", snapshot.Sequence);
         writer.WriteEndObject();
+    }
+
+    private static void WriteAnnotation(Utf8JsonWriter writer, AnnotationRecord annotation)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("version", annotation.Version);
+        writer.WriteString("status", annotation.Status.Name());
+        writer.WritePropertyName("value");
+        if (annotation.Output is { } output) writer.WriteRawValue(output.ValueJson, skipInputValidation: true);
+        else writer.WriteNullValue();
+        if (annotation.Output?.SpansJson is { } spans)
+        {
+            writer.WritePropertyName("spans");
+            writer.WriteRawValue(spans, skipInputValidation: true);
+        }
+        if (annotation.Detail is { } detail)
+            writer.WriteString(annotation.Status == AnnotationStatus.Skipped ? "reason" : "error", detail);
+        writer.WriteNumber("durationMs", Math.Round(annotation.DurationMs, 3));
+        writer.WriteNumber("attempts", annotation.Attempts);
+        writer.WriteString("at", annotation.At);
+        writer.WriteEndObject();
+    }
+
+    private static byte[] Encode<TState>(ref ArrayBufferWriter<byte>? buffer, ref Utf8JsonWriter? writer, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var reused = buffer ??= new ArrayBufferWriter<byte>(4096);
+        var json = writer ??= new Utf8JsonWriter(reused);
+        reused.ResetWrittenCount();
+        json.Reset(reused);
+        write(json, state);
+        json.Flush();
+        var bytes = reused.WrittenSpan.ToArray();
+        if (reused.Capacity > 256 * 1024) (buffer, writer) = (null, null); // keep no huge buffer for good
+        return bytes;
+    }
+
+    /// <summary>
+    /// What one document's records repeat: every record carries the document as received and all annotations so
+    /// far, so each is encoded once, by the first record that carries it, and copied into the later ones.
+    /// </summary>
+    public sealed class RecordParts
+    {
+        private string? _documentJson;
+        private byte[] _document = [];
+        private readonly List<(AnnotationRecord Annotation, byte[] Utf8)> _annotations = [];
+
+        internal byte[] Document(DocumentInput document)
+        {
+            if (!ReferenceEquals(_documentJson, document.Json))
+                (_documentJson, _document) = (document.Json, Encoding.UTF8.GetBytes(document.Json));
+            return _document;
+        }
+
+        // Annotations only ever append: the one at an index is the same record in every later snapshot.
+        internal byte[] Annotation(int index, AnnotationRecord annotation)
+        {
+            if (index < _annotations.Count && ReferenceEquals(_annotations[index].Annotation, annotation)) return _annotations[index].Utf8;
+            var utf8 = Encode(ref t_partBuffer, ref t_partWriter, annotation, static (writer, a) => WriteAnnotation(writer, a));
+            if (index < _annotations.Count) _annotations[index] = (annotation, utf8);
+            else if (index == _annotations.Count) _annotations.Add((annotation, utf8));
+            return utf8;
+        }
     }
 }

@@ -15,6 +15,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
     private readonly KafkaAnnotationSink _sink;
     private readonly string _documentId;
     private readonly byte[] _key;
+    private readonly DocumentSnapshotJson.RecordParts _parts = new();
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _delivered;
     private readonly TaskCompletionSource _durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending = 1; // the final record's hold: nothing completes before it is produced
@@ -45,7 +46,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
             var record = new Message<byte[]?, byte[]?>
             {
                 Key = _key,
-                Value = DocumentSnapshotJson.ToUtf8(snapshot),
+                Value = DocumentSnapshotJson.ToUtf8(snapshot, _parts),
                 Headers = _sink.Headers(snapshot.PipelineTag, complete),
             };
             _sink.Producer.Produce(_sink.Topic, record, _delivered);

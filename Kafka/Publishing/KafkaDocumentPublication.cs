@@ -15,7 +15,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
     private readonly KafkaAnnotationSink _sink;
     private readonly string _documentId;
     private readonly byte[] _key;
-    private readonly DocumentSnapshotJson.RecordParts _parts = new();
+    private readonly DocumentSnapshotJson.RecordParts? _parts; // only worth keeping when every annotation publishes a record
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _delivered;
     private readonly TaskCompletionSource _durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending = 1; // the final record's hold: nothing completes before it is produced
@@ -26,6 +26,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
         _sink = sink;
         _documentId = documentId;
         _key = Encoding.UTF8.GetBytes(documentId);
+        _parts = sink.PublishesEachAnnotation ? new() : null;
         _delivered = OnDelivered;
     }
 

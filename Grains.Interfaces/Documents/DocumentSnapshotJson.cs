@@ -22,7 +22,7 @@ public static class DocumentSnapshotJson
     public static byte[] ToUtf8(DocumentSnapshot snapshot, RecordParts? parts = null) =>
         Encode(ref t_recordBuffer, ref t_recordWriter, (snapshot, parts), static (writer, state) => Write(writer, state.snapshot, state.parts));
 
-    private static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot, RecordParts? parts = null)
+    private static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot, RecordParts? parts)
     {
         writer.WriteStartObject();
         writer.WriteString("id", snapshot.Id);

@@ -11,16 +11,19 @@ public sealed class HeraldProducer : IDisposable
 {
     public HeraldProducer(KafkaConnection connection)
     {
-        Producer = new ProducerBuilder<byte[]?, byte[]?>(connection.Configure(new ProducerConfig
-        {
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 5,
-            CompressionType = CompressionType.Lz4,
-            // Delivery reports only need the outcome: copying each record's key, value and headers back costs ~15% of the CPU.
-            DeliveryReportFields = "status",
-        })).Build();
+        Producer = new ProducerBuilder<byte[]?, byte[]?>(connection.Configure(Settings())).Build();
     }
+
+    /// <summary>The producer settings, before the connection's (bootstrap servers, security) are added.</summary>
+    public static ProducerConfig Settings() => new()
+    {
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        LingerMs = 5,
+        CompressionType = CompressionType.Lz4,
+        // Delivery reports only need the outcome: copying each record's key, value and headers back costs ~15% of the CPU.
+        DeliveryReportFields = "status",
+    };
 
     public IProducer<byte[]?, byte[]?> Producer { get; }
 

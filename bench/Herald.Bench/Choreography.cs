@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Herald.Kafka.Publishing;
 
 namespace Herald.Bench;
 
@@ -56,16 +57,10 @@ public static class Choreography
         var seen = new Dictionary<string, HashSet<string>>();
         long bytes = 0;
         using var consumer = Consumer(bootstrap, $"choreography-{name}", topic);
-        // The settings of Herald's own producer (HeraldProducer), so both systems pay the same for a record.
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 5,
-            CompressionType = CompressionType.Lz4,
-            DeliveryReportFields = "status",
-        }).Build();
+        // Herald's own producer settings, so both systems pay the same for a record.
+        var settings = HeraldProducer.Settings();
+        settings.BootstrapServers = bootstrap;
+        using var producer = new ProducerBuilder<string, byte[]>(settings).Build();
         while (!stop.IsCancellationRequested)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { } record) continue;

@@ -73,5 +73,6 @@ public static class RecordHeaders
     public const string OriginalSize = "herald-original-size";
     public const string Truncated = "herald-truncated";
 
-    internal static Headers For(byte[] pipeline, byte[] @event) => new() { { Pipeline, pipeline }, { Event, @event } };
+    /// <summary>The headers of a central-topic record: its pipeline and its event (<c>annotation</c> or <c>complete</c>).</summary>
+    public static Headers For(byte[] pipeline, byte[] @event) => new() { { Pipeline, pipeline }, { Event, @event } };
 }

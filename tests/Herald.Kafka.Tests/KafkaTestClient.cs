@@ -57,6 +57,17 @@ public sealed class KafkaTestClient(string bootstrapServers)
         return Enumerable.Range(0, partitions).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToArray();
     }
 
+    /// <summary>Polls <paramref name="condition"/> (a committed offset, say) until it holds; a timeout fails the test.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
+            await Task.Delay(200);
+        }
+    }
+
     public static string? Header(ConsumeResult<string?, string> record, string name) =>
         record.Message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
 }

@@ -65,16 +65,6 @@ public sealed class SlowDocumentTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(200);
-        }
-    }
-
     /// <summary>Holds documents whose id starts with "slow" until the test releases them; passes the rest at once.</summary>
     private sealed class GateAnnotator : IAnnotator
     {

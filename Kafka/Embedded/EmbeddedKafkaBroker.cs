@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
+using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace Herald.Kafka.Embedded;
 
@@ -49,6 +50,40 @@ public sealed class EmbeddedKafkaBroker : IAsyncDisposable
             var code = LibRdKafka.rd_kafka_mock_topic_create(_cluster, topic, partitions, 1);
             // 36 = TOPIC_ALREADY_EXISTS
             if (code != 0 && code != 36) throw new InvalidOperationException($"creating topic '{topic}' failed with librdkafka error {code}");
+        }
+    }
+
+    /// <summary>
+    /// Fault injection: the broker answers the next <paramref name="count"/> requests of a Kafka API (by its protocol
+    /// key, e.g. 10 for FindCoordinator) with <paramref name="error"/>, whichever client sends them.
+    /// </summary>
+    public void FailRequests(short apiKey, ErrorCode error, int count)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            LibRdKafka.rd_kafka_mock_push_request_errors_array(_cluster, apiKey, (UIntPtr)count, Enumerable.Repeat((int)error, count).ToArray());
+        }
+    }
+
+    /// <summary>Ends <see cref="FailRequests"/> for a Kafka API: its remaining errors are dropped.</summary>
+    public void StopFailingRequests(short apiKey)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            LibRdKafka.rd_kafka_mock_clear_request_errors(_cluster, apiKey);
+        }
+    }
+
+    /// <summary>Fault injection: the broker drops its connections and refuses new ones until <paramref name="down"/> is false again.</summary>
+    public void SetDown(bool down)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var code = down ? LibRdKafka.rd_kafka_mock_broker_set_down(_cluster, 1) : LibRdKafka.rd_kafka_mock_broker_set_up(_cluster, 1);
+            if (code != 0) throw new InvalidOperationException($"setting the broker {(down ? "down" : "up")} failed with librdkafka error {code}");
         }
     }
 

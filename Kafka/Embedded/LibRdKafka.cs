@@ -40,4 +40,8 @@ internal static partial class LibRdKafka
     [DllImport(Library)] public static extern int rd_kafka_mock_topic_create(IntPtr mcluster, string topic, int partitions, int replicationFactor);
     [DllImport(Library)] public static extern void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr mcluster, int ms);
     [DllImport(Library)] public static extern int rd_kafka_mock_broker_set_host_port(IntPtr mcluster, int brokerId, string host, int port);
+    [DllImport(Library)] public static extern void rd_kafka_mock_push_request_errors_array(IntPtr mcluster, short apiKey, UIntPtr count, int[] errors);
+    [DllImport(Library)] public static extern void rd_kafka_mock_clear_request_errors(IntPtr mcluster, short apiKey);
+    [DllImport(Library)] public static extern int rd_kafka_mock_broker_set_down(IntPtr mcluster, int brokerId);
+    [DllImport(Library)] public static extern int rd_kafka_mock_broker_set_up(IntPtr mcluster, int brokerId);
 }

@@ -17,12 +17,15 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly KafkaOptions _options;
     private readonly EmbeddedKafkaBroker? _embedded;
     private readonly Lazy<int> _inputPartitions;
+    private readonly ILogger<KafkaConnection> _logger;
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(1);
 
     private const int DeadLetterHeadroom = 64 * 1024;
 
     public KafkaConnection(IOptions<KafkaOptions> options, ILogger<KafkaConnection> logger)
     {
         _options = options.Value;
+        _logger = logger;
         var producerLimit = _options.Client.TryGetValue("message.max.bytes", out var limit) ? int.Parse(limit) : 1_000_000;
         if (_options.MaxMessageBytes > producerLimit - DeadLetterHeadroom)
             throw new InvalidOperationException(
@@ -69,7 +72,30 @@ public sealed class KafkaConnection : IAsyncDisposable
             foreach (var topic in topics) _embedded.CreateTopic(topic, _options.Partitions);
             return _options.Partitions;
         }
+        // A silo may start before its Kafka cluster (both deployed at once): wait for it, then fail with the reason.
+        var deadline = DateTime.UtcNow + _options.ConnectTimeout;
         using var admin = new AdminClientBuilder(Configure(new AdminClientConfig())).Build();
+        while (true)
+        {
+            try
+            {
+                return CreateTopicsAndCountPartitions(admin, topics, Remaining(deadline));
+            }
+            catch (KafkaException e) when (DateTime.UtcNow + RetryPeriod < deadline)
+            {
+                _logger.LogWarning("Kafka at {Bootstrap} does not answer yet ({Reason}); trying again until {Deadline:O}", BootstrapServers, e.Error.Reason, deadline);
+                Thread.Sleep(RetryPeriod);
+            }
+            catch (KafkaException e)
+            {
+                throw new InvalidOperationException(
+                    $"Kafka at {BootstrapServers} did not answer within {_options.ConnectTimeout.TotalSeconds:0} s (Herald:Kafka:ConnectTimeout): {e.Error.Reason}", e);
+            }
+        }
+    }
+
+    private int CreateTopicsAndCountPartitions(IAdminClient admin, string[] topics, TimeSpan timeout)
+    {
         if (_options.CreateTopics)
         {
             try
@@ -79,18 +105,21 @@ public sealed class KafkaConnection : IAsyncDisposable
                     Name = t,
                     NumPartitions = _options.Partitions,
                     ReplicationFactor = _options.ReplicationFactor,
-                })).GetAwaiter().GetResult();
+                }), new CreateTopicsOptions { RequestTimeout = timeout }).GetAwaiter().GetResult();
             }
             catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
             {
                 // Topics that already exist keep their settings.
             }
         }
-        var metadata = admin.GetMetadata(_options.InputTopic, TimeSpan.FromSeconds(30)).Topics.Single();
+        var metadata = admin.GetMetadata(_options.InputTopic, timeout).Topics.Single();
         if (metadata.Error.IsError || metadata.Partitions.Count == 0)
             throw new InvalidOperationException($"input topic '{_options.InputTopic}' is not available on {BootstrapServers}: {metadata.Error.Reason}");
         return metadata.Partitions.Count;
     }
+
+    private static TimeSpan Remaining(DateTime deadline) =>
+        TimeSpan.FromTicks(Math.Max(deadline.Ticks - DateTime.UtcNow.Ticks, RetryPeriod.Ticks));
 
     public async ValueTask DisposeAsync()
     {

@@ -62,6 +62,13 @@ public sealed class KafkaOptions
     public EmissionMode Emit { get; set; } = EmissionMode.All;
 
     /// <summary>
+    /// How long Herald waits for the Kafka cluster: at silo start, for the input topic's partitions (a silo deployed
+    /// together with its cluster waits for it, then fails with the reason), and when a partition reader takes its
+    /// partition (group coordinator, committed offset; a reader that times out tries again every few seconds).
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Documents of one input partition a pipeline runs at once on a silo: reading the partition pauses while this
     /// many are read and unfinished. Enough to keep the annotators busy; more only costs memory.
     /// </summary>

@@ -4,6 +4,7 @@ using Herald.Grains.Publishing;
 using Herald.Kafka.Publishing;
 using Herald.Kafka.Streams;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace Herald.Kafka.Hosting;
@@ -33,14 +34,13 @@ public static class KafkaSiloBuilderExtensions
             silo.AddPersistentStreams(StreamProviderName(tag), (sp, name) => new KafkaQueueAdapterFactory(name, tag, sp), stream =>
             {
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-                stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+                stream.ConfigurePullingAgent(agent => agent.Configure<IOptions<KafkaOptions>>((o, kafka) =>
                 {
                     o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20);
                     // Every document is a stream of one event. The agent remembers each stream for this long (30
                     // minutes by default: every document seen in that time) and scans them all on each read.
                     o.StreamInactivityPeriod = TimeSpan.FromSeconds(5);
-                    // Connecting a consumer (group coordinator, committed offset) can take seconds on a busy cluster.
-                    o.InitQueueTimeout = TimeSpan.FromSeconds(30);
+                    o.InitQueueTimeout = kafka.Value.ConnectTimeout;
                     // A document's whole run is one delivery: allow for slow models with retries.
                     o.MaxEventDeliveryTime = TimeSpan.FromMinutes(10);
                 }));

@@ -15,7 +15,7 @@ public sealed class DeadLetterFailureTests
         await kafka.ProduceAsync("herald.documents", "bad", new string('x', 120_000));
         await kafka.ProduceDocumentsAsync("herald.documents", [KafkaPipelineCluster.Document("after")]);
 
-        await using var cluster = await OneSiloCluster.StartAsync(broker, o =>
+        await using var cluster = await OneSiloCluster.StartAsync(broker.BootstrapServers, o =>
         {
             o.MaxMessageBytes = 30_000;
             o.Client["message.max.bytes"] = "100000";
@@ -40,7 +40,7 @@ public sealed class DeadLetterFailureTests
         await kafka.ProduceAsync("herald.documents", "huge", new string('x', 120_000));
         await kafka.ProduceDocumentsAsync("herald.documents", [KafkaPipelineCluster.Document("after-huge")]);
 
-        await using var cluster = await OneSiloCluster.StartAsync(broker, o =>
+        await using var cluster = await OneSiloCluster.StartAsync(broker.BootstrapServers, o =>
         {
             o.MaxMessageBytes = 30_000;
             o.Client["message.max.bytes"] = "100000";
@@ -65,7 +65,7 @@ public sealed class DeadLetterFailureTests
         var crowded = string.Concat(Enumerable.Repeat("Acme Corp raised $5 million. ", 950));
         await kafka.ProduceDocumentsAsync("herald.documents", [KafkaPipelineCluster.Document("crowded", crowded), KafkaPipelineCluster.Document("after-crowded")]);
 
-        await using var cluster = await OneSiloCluster.StartAsync(broker, o =>
+        await using var cluster = await OneSiloCluster.StartAsync(broker.BootstrapServers, o =>
         {
             o.MaxMessageBytes = 30_000;
             o.Client["message.max.bytes"] = "100000";

@@ -14,7 +14,7 @@ public sealed class EmissionModeTests
         var ids = Enumerable.Range(0, 10).Select(i => $"quiet-{i}").ToList();
         await kafka.ProduceDocumentsAsync("herald.documents", ids.Select(id => KafkaPipelineCluster.Document(id)));
 
-        await using var cluster = await OneSiloCluster.StartAsync(broker, o => o.Emit = EmissionMode.Complete);
+        await using var cluster = await OneSiloCluster.StartAsync(broker.BootstrapServers, o => o.Emit = EmissionMode.Complete);
 
         // A document's records share its partition, in order, and a per-annotation record would precede its
         // completion: once every completion is read, any such record would have been read too.

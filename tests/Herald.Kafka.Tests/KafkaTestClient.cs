@@ -57,6 +57,17 @@ public sealed class KafkaTestClient(string bootstrapServers)
         return Enumerable.Range(0, partitions).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToArray();
     }
 
+    /// <summary>
+    /// Waits until every document of <paramref name="ids"/> has a <c>complete</c> record on the central topic and the
+    /// pipeline's consumer group has committed exactly that many input messages (the input topic held only these).
+    /// </summary>
+    public async Task AssertAllCompletedAndCommittedAsync(IReadOnlyCollection<string> ids, string group, int partitions, TimeSpan timeout)
+    {
+        var records = ReadUntil(HeraldTopics.Annotations, rs => ids.All(id => rs.Any(r => r.Message.Key == id && Header(r, "herald-event") == "complete")), timeout);
+        Assert.Empty(ids.Except(records.Where(r => Header(r, "herald-event") == "complete").Select(r => r.Message.Key!)));
+        await WaitUntilAsync(() => Committed(group, HeraldTopics.Input, partitions).Sum() == ids.Count, TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>Polls <paramref name="condition"/> (a committed offset, say) until it holds; a timeout fails the test.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Herald.Kafka.Embedded;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static Herald.Kafka.Tests.KafkaTestClient;
+using ErrorCode = Confluent.Kafka.ErrorCode;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>
+/// Kafka not ready when Herald is: a silo deployed together with its cluster may start first, and waits for it (up to
+/// <c>Herald:Kafka:ConnectTimeout</c>) instead of failing; a partition reader that cannot take its partition yet keeps
+/// trying (Orleans initializes each queue only once), then reads.
+/// </summary>
+public sealed class LateBrokerTests
+{
+    [Fact]
+    public async Task A_silo_started_before_its_broker_waits_for_it_and_reads_its_partitions()
+    {
+        var port = SiloProcess.FreePort();
+        EmbeddedKafkaBroker? broker = null;
+        var brokerUp = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3)); // the silo's first attempts find the port closed
+            broker = new EmbeddedKafkaBroker(port).WithHeraldTopics(2);
+        });
+        await using var cluster = await OneSiloCluster.StartAsync($"127.0.0.1:{port}", o => o.ConnectTimeout = TimeSpan.FromSeconds(30));
+        await brokerUp;
+        try
+        {
+            var kafka = new KafkaTestClient(broker!.BootstrapServers);
+            var ids = Enumerable.Range(0, 10).Select(i => $"late-{i}").ToList();
+            await kafka.ProduceDocumentsAsync(HeraldTopics.Input, ids.Select(id => KafkaPipelineCluster.Document(id)));
+
+            await kafka.AssertAllCompletedAndCommittedAsync(ids, "herald-news", 2, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await broker!.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_silo_whose_broker_never_comes_says_where_it_looked_and_for_how_long()
+    {
+        var port = SiloProcess.FreePort();
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => OneSiloCluster.StartAsync($"127.0.0.1:{port}", o => o.ConnectTimeout = TimeSpan.FromSeconds(3)));
+        var reason = Flatten(failure).OfType<InvalidOperationException>().FirstOrDefault(e => e.Message.StartsWith("Kafka at"));
+        Assert.NotNull(reason);
+        Assert.Contains($"Kafka at 127.0.0.1:{port} did not answer within 3 s (Herald:Kafka:ConnectTimeout)", reason.Message);
+    }
+
+    [Fact]
+    public async Task A_reader_that_cannot_find_its_group_coordinator_keeps_trying_and_then_reads()
+    {
+        await using var broker = new EmbeddedKafkaBroker().WithHeraldTopics(2);
+        // FindCoordinator (API key 10) fails until both readers' attempts to take their partitions have timed out.
+        broker.FailRequests(FindCoordinator, ErrorCode.GroupCoordinatorNotAvailable, 100_000);
+        var warnings = new WarningLog();
+        await using var cluster = await OneSiloCluster.StartAsync(broker.BootstrapServers, o => o.ConnectTimeout = TimeSpan.FromSeconds(5),
+            services => services.AddSingleton<ILoggerProvider>(warnings));
+        try
+        {
+            // Orleans reports both queues as failed to initialize, and never initializes them again: the readers must retry on their own.
+            await WaitUntilAsync(() => warnings.Messages.Count(m => m.StartsWith("QueueAdapterReceiver kafka-news-") && m.EndsWith("failed to Initialize.")) == 2,
+                TimeSpan.FromSeconds(30));
+            broker.StopFailingRequests(FindCoordinator);
+
+            var kafka = new KafkaTestClient(broker.BootstrapServers);
+            var ids = Enumerable.Range(0, 10).Select(i => $"coordinator-{i}").ToList();
+            await kafka.ProduceDocumentsAsync(HeraldTopics.Input, ids.Select(id => KafkaPipelineCluster.Document(id)));
+
+            await kafka.AssertAllCompletedAndCommittedAsync(ids, "herald-news", 2, TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+        }
+    }
+
+    private const short FindCoordinator = 10;
+
+    /// <summary>The warnings a silo logs.</summary>
+    private sealed class WarningLog : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) Messages.Enqueue(formatter(state, exception));
+        }
+        public void Dispose() { }
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e) =>
+        e is AggregateException aggregate ? aggregate.InnerExceptions.SelectMany(Flatten).Prepend(e)
+            : e.InnerException is { } inner ? Flatten(inner).Prepend(e) : [e];
+}

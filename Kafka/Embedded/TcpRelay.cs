@@ -44,22 +44,27 @@ internal sealed class TcpRelay : IAsyncDisposable
 
     private async Task RelayAsync(TcpClient client)
     {
-        using (client)
-        using (var upstream = new TcpClient())
+        var upstream = new TcpClient();
+        Task[] copies = [];
+        try
         {
-            try
-            {
-                client.NoDelay = upstream.NoDelay = true;
-                await upstream.ConnectAsync(_target, _stopping.Token);
-                var a = client.GetStream();
-                var b = upstream.GetStream();
-                // When either side closes, close both.
-                await Task.WhenAny(a.CopyToAsync(b, _stopping.Token), b.CopyToAsync(a, _stopping.Token));
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
-            {
-                // A peer went away: nothing to relay any more.
-            }
+            client.NoDelay = upstream.NoDelay = true;
+            await upstream.ConnectAsync(_target, _stopping.Token);
+            var a = client.GetStream();
+            var b = upstream.GetStream();
+            copies = [a.CopyToAsync(b, _stopping.Token), b.CopyToAsync(a, _stopping.Token)];
+            await Task.WhenAny(copies);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        {
+            // A peer went away: nothing to relay any more.
+        }
+        finally
+        {
+            // When either side closes, close both; the other copy then ends too, and is awaited so its error is observed.
+            client.Dispose();
+            upstream.Dispose();
+            await Task.WhenAll(copies).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -34,16 +34,30 @@ internal sealed class KafkaPartitionReceiver(
     private bool _stopped;
     private static readonly TimeSpan ConnectRetryPeriod = TimeSpan.FromSeconds(5);
 
-    public Task Initialize(TimeSpan timeout)
+    /// <summary>
+    /// Orleans initializes a queue once, and reports a failure as reading given up, though it keeps calling
+    /// <see cref="GetQueueMessagesAsync"/>: so this never fails, and a reader that cannot take its partition yet
+    /// keeps trying from there, every few seconds.
+    /// </summary>
+    public async Task Initialize(TimeSpan timeout)
     {
         _connectTimeout = timeout;
-        return ConnectAsync();
+        await TryConnectAsync();
     }
 
-    /// <summary>
-    /// Takes the partition: consumer, start offset, checkpoint. Orleans does not call <see cref="Initialize"/> again
-    /// when it fails, so a failed attempt is retried from <see cref="GetQueueMessagesAsync"/>, every few seconds.
-    /// </summary>
+    private async Task TryConnectAsync()
+    {
+        try
+        {
+            await ConnectAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Pipeline {Tag} cannot take {Partition} yet: retrying in {Wait}", pipelineTag, _partition, ConnectRetryPeriod);
+        }
+    }
+
+    /// <summary>Takes the partition: consumer, start offset, checkpoint.</summary>
     private async Task ConnectAsync()
     {
         _retryConnectAt = DateTime.UtcNow + ConnectRetryPeriod;
@@ -106,18 +120,7 @@ internal sealed class KafkaPartitionReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
-        if (_consumer is null && !_stopped && DateTime.UtcNow >= _retryConnectAt)
-        {
-            try
-            {
-                await ConnectAsync();
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Pipeline {Tag} cannot take {Partition} yet: retrying in {Wait}", pipelineTag, _partition, ConnectRetryPeriod);
-                return [];
-            }
-        }
+        if (_consumer is null && !_stopped && DateTime.UtcNow >= _retryConnectAt) await TryConnectAsync();
         if (_consumer is null || DateTime.UtcNow < _retryDeadLetterAt) return [];
         var batch = new List<IBatchContainer>();
         var inFlight = new List<long>();

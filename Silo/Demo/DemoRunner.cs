@@ -73,12 +73,18 @@ internal sealed class DemoRunner(DemoOptions options, KafkaConnection kafka, IHo
         if (seen.Count < expected.Count) Environment.ExitCode = 1;
     }
 
+    /// <summary>Produces every line, or fails with the broker's reason: a demo that silently lost input would report fewer documents.</summary>
     private void Produce(List<(string? Id, string Json)> lines)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]>(kafka.Configure(new ProducerConfig { EnableIdempotence = true, LingerMs = 5 })).Build();
+        Error? failure = null;
         foreach (var (id, json) in lines)
-            producer.Produce(kafka.Options.InputTopic, new Message<byte[]?, byte[]> { Key = id is null ? null : Encoding.UTF8.GetBytes(id), Value = Encoding.UTF8.GetBytes(json) });
-        producer.Flush(TimeSpan.FromSeconds(30));
+            producer.Produce(kafka.Options.InputTopic, new Message<byte[]?, byte[]> { Key = id is null ? null : Encoding.UTF8.GetBytes(id), Value = Encoding.UTF8.GetBytes(json) },
+                report => { if (report.Error.IsError) failure ??= report.Error; });
+        var unsent = producer.Flush(TimeSpan.FromSeconds(30));
+        if (failure is not null || unsent > 0)
+            throw new InvalidOperationException($"could not produce {options.File} to '{kafka.Options.InputTopic}' on {kafka.BootstrapServers}: " +
+                                                (failure?.Reason ?? $"{unsent} messages still unsent after 30 s"));
     }
 
     private static string? IdOf(string line)

@@ -111,12 +111,21 @@ public sealed class KafkaConnection : IAsyncDisposable
             {
                 // Topics that already exist keep their settings.
             }
+            catch (CreateTopicsException e) when (e.Results.Any(r => IsRefusal(r.Error)))
+            {
+                // The cluster answered no (replication factor above its brokers, a forbidden name, ...): waiting will not change that.
+                var refusals = e.Results.Where(r => IsRefusal(r.Error));
+                throw new InvalidOperationException($"Kafka at {BootstrapServers} refused to create Herald's topics: " +
+                                                    string.Join("; ", refusals.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
+            }
         }
         var metadata = admin.GetMetadata(_options.InputTopic, timeout).Topics.Single();
         if (metadata.Error.IsError || metadata.Partitions.Count == 0)
             throw new InvalidOperationException($"input topic '{_options.InputTopic}' is not available on {BootstrapServers}: {metadata.Error.Reason}");
         return metadata.Partitions.Count;
     }
+
+    private static bool IsRefusal(Error error) => error.IsError && !error.IsLocalError && error.Code != ErrorCode.TopicAlreadyExists;
 
     private static TimeSpan Remaining(DateTime deadline) =>
         TimeSpan.FromTicks(Math.Max(deadline.Ticks - DateTime.UtcNow.Ticks, RetryPeriod.Ticks));

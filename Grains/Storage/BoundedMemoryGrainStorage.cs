@@ -15,6 +15,7 @@ namespace Herald.Grains.Storage;
 /// (records, outputs, strings); a hundred thousand of them in the oldest generation made every full garbage
 /// collection trace millions of objects, and the churn of evicting them triggered one every few seconds. An array
 /// of bytes has nothing to trace. Serializing is also a deep copy, so a stored state never aliases a grain's.
+/// Writes and clears check the version (ETag) the writer holds, as Orleans' providers do.
 /// </remarks>
 public sealed class BoundedMemoryGrainStorage(int capacity, Serializer serializer) : IGrainStorage
 {
@@ -38,21 +39,26 @@ public sealed class BoundedMemoryGrainStorage(int capacity, Serializer serialize
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var etag = Interlocked.Increment(ref _etag);
         var key = (stateName, grainId);
         var value = serializer.SerializeToArray(grainState.State);
-        if (_records.TryAdd(key, (value, etag)))
+        var etag = Interlocked.Increment(ref _etag);
+        while (true)
         {
-            _writeOrder.Enqueue(key);
-            Interlocked.Increment(ref _count);
-            while (Count > capacity && _writeOrder.TryDequeue(out var oldest))
+            if (_records.TryGetValue(key, out var stored))
             {
-                if (_records.TryRemove(oldest, out _)) Interlocked.Decrement(ref _count);
+                ThrowIfStale(stored.ETag, grainState.ETag, "write", stateName, grainId);
+                if (_records.TryUpdate(key, (value, etag), stored)) break;
             }
-        }
-        else
-        {
-            _records[key] = (value, etag);
+            else if (_records.TryAdd(key, (value, etag)))
+            {
+                _writeOrder.Enqueue(key);
+                Interlocked.Increment(ref _count);
+                while (Count > capacity && _writeOrder.TryDequeue(out var oldest))
+                {
+                    if (_records.TryRemove(oldest, out _)) Interlocked.Decrement(ref _count);
+                }
+                break;
+            }
         }
         grainState.ETag = etag.ToString();
         grainState.RecordExists = true;
@@ -61,9 +67,29 @@ public sealed class BoundedMemoryGrainStorage(int capacity, Serializer serialize
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (_records.TryRemove((stateName, grainId), out _)) Interlocked.Decrement(ref _count);
+        var key = (stateName, grainId);
+        while (_records.TryGetValue(key, out var stored))
+        {
+            ThrowIfStale(stored.ETag, grainState.ETag, "clear", stateName, grainId);
+            if (_records.TryRemove(new KeyValuePair<(string, GrainId), (byte[], long)>(key, stored)))
+            {
+                Interlocked.Decrement(ref _count);
+                break;
+            }
+        }
         grainState.ETag = null;
         grainState.RecordExists = false;
         return Task.CompletedTask;
+    }
+
+    // Optimistic concurrency, as Orleans' storage providers do: a writer must hold the version it last read or wrote.
+    // A record this store no longer holds (evicted) accepts any writer, as if it had never been written.
+    private static void ThrowIfStale(long stored, string? held, string operation, string stateName, GrainId grainId)
+    {
+        var current = stored.ToString();
+        if (held != current)
+            throw new InconsistentStateException(
+                $"cannot {operation} {stateName} of {grainId}: it was changed since this activation read it (version {held ?? "none"}, stored {current})",
+                current, held ?? "");
     }
 }

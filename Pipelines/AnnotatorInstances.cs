@@ -7,16 +7,16 @@ namespace Herald.Pipelines;
 /// <summary>
 /// The implementation instances of a silo, one per annotator version (name@version) across all pipelines,
 /// so a model loaded for prod is shared with a backfill that runs the same version. A version is immutable:
-/// redefining name@version with another kind or other options is refused.
+/// redefining name@version with another kind, other options or other contents in the files they name is refused.
 /// </summary>
 public sealed class AnnotatorInstances
 {
-    private readonly ConcurrentDictionary<string, (AnnotatorSpec Spec, IAnnotator Instance)> _byId;
+    private readonly ConcurrentDictionary<string, Deployed> _byId;
     private readonly Lock _createLock = new();
 
     public AnnotatorInstances() => _byId = new(StringComparer.Ordinal);
 
-    private AnnotatorInstances(ConcurrentDictionary<string, (AnnotatorSpec, IAnnotator)> existing) => _byId = new(existing, StringComparer.Ordinal);
+    private AnnotatorInstances(ConcurrentDictionary<string, Deployed> existing) => _byId = new(existing, StringComparer.Ordinal);
 
     /// <summary>
     /// A scratch copy for validating a definition that may be rejected: it enforces the versions deployed so far, and what
@@ -28,6 +28,7 @@ public sealed class AnnotatorInstances
     public IAnnotator GetOrCreate(AnnotatorSpec spec, AnnotatorKind kind)
     {
         var id = $"{spec.Name}@{spec.Version}";
+        var files = AnnotatorFiles.Fingerprints(spec);
         if (!_byId.TryGetValue(id, out var existing))
         {
             // Building an instance may load a model: do it once, outside any hot path.
@@ -35,7 +36,7 @@ public sealed class AnnotatorInstances
             {
                 if (!_byId.TryGetValue(id, out existing))
                 {
-                    existing = (spec, kind.Create(spec));
+                    existing = new Deployed(spec, files, kind.Create(spec));
                     _byId[id] = existing;
                 }
             }
@@ -43,8 +44,14 @@ public sealed class AnnotatorInstances
         if (existing.Spec.Kind != spec.Kind || !JsonNode.DeepEquals(existing.Spec.Options, spec.Options))
             throw new AnnotatorConfigurationException(
                 $"{id} is already deployed with a different kind or options; an annotator version is immutable, so publish a new version");
+        if (!existing.Files.SequenceEqual(files))
+            throw new AnnotatorConfigurationException(
+                $"{id} is already deployed, and the files its options name have changed since ({string.Join(", ", files.Except(existing.Files))}); " +
+                "an annotator version is immutable, so publish a new version");
         return existing.Instance;
     }
+
+    private sealed record Deployed(AnnotatorSpec Spec, IReadOnlyList<string> Files, IAnnotator Instance);
 
     /// <summary>The instance for name@version; throws when no deployed pipeline declares it.</summary>
     public IAnnotator Get(string annotatorId) =>

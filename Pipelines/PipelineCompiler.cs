@@ -148,9 +148,14 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries));
         }
         if (nodes.Count != order.Count) return null;
-        return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text), declaration.Description, declaration.Source, declaration.Text, nodes);
+        return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text, nodes), declaration.Description, declaration.Source, declaration.Text, nodes);
     }
 
-    private static string VersionIdOf(string text) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n"))))[..12];
+    /// <summary>The definition and the contents of the files it names: a model replaced in place makes a new version.</summary>
+    private static string VersionIdOf(string text, IEnumerable<PipelineNode> nodes)
+    {
+        var files = nodes.SelectMany(n => AnnotatorFiles.Fingerprints(n.Spec).Select(f => $"{n.Name}@{n.Version} {f}")).ToList();
+        var identity = text.ReplaceLineEndings("\n") + (files.Count == 0 ? "" : "\n" + string.Join("\n", files));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..12];
+    }
 }

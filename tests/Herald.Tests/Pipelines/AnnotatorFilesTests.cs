@@ -1,0 +1,62 @@
+using Herald.Annotators;
+using Herald.Annotators.Onnx;
+using Herald.Pipelines;
+
+namespace Herald.Tests.Pipelines;
+
+/// <summary>A model file replaced in place is a new model: the pipeline's version changes, and a deployed name@version refuses it.</summary>
+public sealed class AnnotatorFilesTests : IDisposable
+{
+    private static readonly string Models = Path.Combine(AppContext.BaseDirectory, "pipelines", "models");
+    private readonly string _folder = Directory.CreateTempSubdirectory("herald-model-files-").FullName;
+
+    private const string Yaml = """
+        pipeline: heads
+        annotators:
+          - { name: embedding, version: 1.0.0, kind: onnx-embedding, options: { model: all-MiniLM-L6-v2 } }
+          - { name: relevance, version: 1.0.0, kind: onnx-classifier, requires: [embedding@^1], options: { model: head.onnx } }
+        """;
+
+    private static PipelineCompiler Compiler(AnnotatorInstances instances) => new(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), instances);
+
+    private (CompiledPipeline? Pipeline, List<string> Problems) Compile(AnnotatorInstances instances)
+    {
+        var problems = new List<PipelineProblem>();
+        var pipeline = Compiler(instances).Compile(Yaml, "heads.yaml", _folder, problems);
+        return (pipeline, problems.Select(p => p.ToString()).ToList());
+    }
+
+    private void Ship(string model) => File.Copy(Path.Combine(Models, model), Path.Combine(_folder, "head.onnx"), overwrite: true);
+
+    [Fact]
+    public void The_version_follows_the_models_content_not_its_name_or_timestamp()
+    {
+        Ship("relevance-1.onnx");
+        var first = Compile(new AnnotatorInstances()).Pipeline!.VersionId;
+        File.SetLastWriteTimeUtc(Path.Combine(_folder, "head.onnx"), DateTime.UtcNow.AddMinutes(-5)); // same bytes, touched
+        Assert.Equal(first, Compile(new AnnotatorInstances()).Pipeline!.VersionId);
+
+        Ship("event-type-2.onnx"); // another model under the same file name, as a restarted silo would find it
+        var replaced = Compile(new AnnotatorInstances());
+        Assert.Empty(replaced.Problems);
+        Assert.NotEqual(first, replaced.Pipeline!.VersionId);
+    }
+
+    [Fact]
+    public void A_deployed_annotator_version_refuses_a_model_replaced_in_place()
+    {
+        var deployed = new AnnotatorInstances();
+        Ship("relevance-1.onnx");
+        Assert.Empty(Compile(deployed).Problems);
+        Assert.Empty(Compile(deployed).Problems); // the same files again: the same annotator
+
+        Ship("event-type-2.onnx");
+        var (pipeline, problems) = Compile(deployed);
+        Assert.Null(pipeline);
+        var problem = Assert.Single(problems);
+        Assert.StartsWith("heads.yaml:4:98: annotator 'relevance' (onnx-classifier): relevance@1.0.0 is already deployed, and the files its options name have changed since (head.onnx: ", problem);
+        Assert.EndsWith("); an annotator version is immutable, so publish a new version", problem);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

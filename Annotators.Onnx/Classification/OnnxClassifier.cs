@@ -27,7 +27,7 @@ public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOption
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
         var key = (model, labels, options.Output, options.Threads, options.BatchSize, options.BatchWaitMs);
         var head = Heads.GetOrLoad(key, () =>
-            new ClassificationHead(model, labels, options.Output, options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs)));
+            new ClassificationHead(model, labels, options.Output, options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs)), model, labels);
         if (head.TakesText != (options.Input == TextInput))
             throw new AnnotatorConfigurationException(head.TakesText
                 ? $"model file {model} takes text: set option 'input' to '{TextInput}'"

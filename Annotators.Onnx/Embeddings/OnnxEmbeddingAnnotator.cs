@@ -58,7 +58,8 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
         var vocabulary = options.Vocabulary is null ? null : Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
         var key = (path, vocabulary, options.MaxTokens, options.LongText, options.Threads, options.BatchSize, options.BatchWaitMs);
-        var loaded = Models.GetOrLoad(key, () => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs), Path.GetFileName(path)));
+        var loaded = Models.GetOrLoad(key, () => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs), Path.GetFileName(path)),
+            path, vocabulary);
         return new OnnxEmbeddingAnnotator(loaded, options.Model, options);
     }
 

@@ -26,7 +26,7 @@ public sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnot
         var key = (path, vocabulary, labels, options.Lowercase, options.MaxTokens, options.MinScore, options.Threads, options.BatchSize, options.BatchWaitMs);
         return new OnnxTokenClassifier(Models.GetOrLoad(key, () => new TokenClassificationModel(
             path, File.ReadAllText(vocabulary).ReplaceLineEndings("\n"), labels, options.Lowercase, options.MaxTokens, options.MinScore,
-            options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs))));
+            options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs)), path, vocabulary, labels));
     }
 
     public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)

@@ -83,13 +83,13 @@ public sealed class KafkaConnection : IAsyncDisposable
             }
             catch (KafkaException e) when (DateTime.UtcNow + RetryPeriod < deadline)
             {
-                _logger.LogWarning("Kafka at {Bootstrap} does not answer yet ({Reason}); trying again until {Deadline:O}", BootstrapServers, e.Error.Reason, deadline);
+                _logger.LogWarning("Kafka at {Bootstrap} is not ready yet ({Reason}); trying again until {Deadline:O}", BootstrapServers, Reason(e), deadline);
                 Thread.Sleep(RetryPeriod);
             }
             catch (KafkaException e)
             {
                 throw new InvalidOperationException(
-                    $"Kafka at {BootstrapServers} did not answer within {_options.ConnectTimeout.TotalSeconds:0} s (Herald:Kafka:ConnectTimeout): {e.Error.Reason}", e);
+                    $"Kafka at {BootstrapServers} was not ready within {_options.ConnectTimeout.TotalSeconds:0} s (Herald:Kafka:ConnectTimeout): {Reason(e)}", e);
             }
         }
     }
@@ -111,21 +111,26 @@ public sealed class KafkaConnection : IAsyncDisposable
             {
                 // Topics that already exist keep their settings.
             }
-            catch (CreateTopicsException e) when (e.Results.Any(r => IsRefusal(r.Error)))
+            catch (CreateTopicsException e) when (e.Results.Any(r => IsRefusal(r.Error.Code)))
             {
-                // The cluster answered no (replication factor above its brokers, a forbidden name, ...): waiting will not change that.
-                var refusals = e.Results.Where(r => IsRefusal(r.Error));
-                throw new InvalidOperationException($"Kafka at {BootstrapServers} refused to create Herald's topics: " +
-                                                    string.Join("; ", refusals.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
+                // The cluster said no for good (a forbidden name or setting, no permission): waiting will not change that.
+                throw new InvalidOperationException($"Kafka at {BootstrapServers} refused to create Herald's topics: {Reason(e)}", e);
             }
+            // Any other error (brokers still registering, no controller yet, a timeout) is retried until the deadline.
         }
         var metadata = admin.GetMetadata(_options.InputTopic, timeout).Topics.Single();
+        // A topic still being created (or created by another job) is not there yet: retried, too.
         if (metadata.Error.IsError || metadata.Partitions.Count == 0)
-            throw new InvalidOperationException($"input topic '{_options.InputTopic}' is not available on {BootstrapServers}: {metadata.Error.Reason}");
+            throw new KafkaException(new Error(metadata.Error.Code, $"input topic '{_options.InputTopic}' is not available: {metadata.Error.Reason}"));
         return metadata.Partitions.Count;
     }
 
-    private static bool IsRefusal(Error error) => error.IsError && !error.IsLocalError && error.Code != ErrorCode.TopicAlreadyExists;
+    private static bool IsRefusal(ErrorCode code) => code is ErrorCode.TopicException or ErrorCode.PolicyViolation or ErrorCode.InvalidConfig
+        or ErrorCode.InvalidPartitions or ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed;
+
+    private static string Reason(KafkaException e) => e is CreateTopicsException topics
+        ? string.Join("; ", topics.Results.Where(r => r.Error.IsError && r.Error.Code != ErrorCode.TopicAlreadyExists).Select(r => $"{r.Topic}: {r.Error.Reason}"))
+        : e.Error.Reason;
 
     private static TimeSpan Remaining(DateTime deadline) =>
         TimeSpan.FromTicks(Math.Max(deadline.Ticks - DateTime.UtcNow.Ticks, RetryPeriod.Ticks));

@@ -53,14 +53,15 @@ internal sealed class KafkaPartitionReceiver(
         }
         catch (Exception e)
         {
+            // Counted from the failure: an attempt can itself take the whole connect timeout.
+            _retryConnectAt = DateTime.UtcNow + ConnectRetryPeriod;
             logger.LogWarning(e, "Pipeline {Tag} cannot take {Partition} yet: retrying in {Wait}", pipelineTag, _partition, ConnectRetryPeriod);
         }
     }
 
-    /// <summary>Takes the partition: consumer, start offset, checkpoint.</summary>
+    /// <summary>Takes the partition: consumer, start offset, checkpoint; unless the reader was shut down meanwhile.</summary>
     private async Task ConnectAsync()
     {
-        _retryConnectAt = DateTime.UtcNow + ConnectRetryPeriod;
         var group = _options.ConsumerGroupFor(pipelineTag);
         _checkpointKey = $"{group}/{_partition.Topic}/{_partition.Partition.Value}";
         _checkpoint = grains.GetGrain<IInputCheckpointGrain>(_checkpointKey);
@@ -69,12 +70,23 @@ internal sealed class KafkaPartitionReceiver(
         var (consumer, start) = await Blocking(() => Connect(group, _connectTimeout));
         try
         {
+            // Shut down while connecting: the partition may be another silo's by now, and so may its checkpoint.
+            if (_stopped)
+            {
+                consumer.Dispose();
+                return;
+            }
             await _checkpoint.ResetAsync(start);
         }
         catch
         {
             consumer.Dispose();
             throw;
+        }
+        if (_stopped)
+        {
+            consumer.Dispose();
+            return;
         }
         _consumer = consumer;
         _stored = start;

@@ -48,7 +48,7 @@ public sealed class LateBrokerTests
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => OneSiloCluster.StartAsync($"127.0.0.1:{port}", o => o.ConnectTimeout = TimeSpan.FromSeconds(3)));
         var reason = Flatten(failure).OfType<InvalidOperationException>().FirstOrDefault(e => e.Message.StartsWith("Kafka at"));
         Assert.NotNull(reason);
-        Assert.Contains($"Kafka at 127.0.0.1:{port} did not answer within 3 s (Herald:Kafka:ConnectTimeout)", reason.Message);
+        Assert.Contains($"Kafka at 127.0.0.1:{port} was not ready within 3 s (Herald:Kafka:ConnectTimeout)", reason.Message);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Herald.Grains.Hosting;
-using Herald.Grains.Monitoring;
 using Herald.Kafka.Embedded;
 using Herald.Kafka.Hosting;
 using Orleans.Configuration;
@@ -44,9 +43,7 @@ public sealed class LongPauseTests
         await cluster.DeployAsync();
         try
         {
-            var control = cluster.Client.GetGrain<IPipelineControlGrain>(IPipelineControlGrain.Key);
-            await control.SetPausedAsync("held", "dates", paused: true);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // each silo applies the control state within a second
+            await ClusterControl.SetPausedAsync(cluster.Client, "held", "dates", paused: true);
 
             var ids = Enumerable.Range(0, 20).Select(i => $"held-{i}").ToList();
             await kafka.ProduceDocumentsAsync(HeraldTopics.Input, ids.Select(id => KafkaPipelineCluster.Document(id)));
@@ -54,7 +51,7 @@ public sealed class LongPauseTests
             Assert.Empty(held);
             Assert.Equal(0, kafka.Committed("herald-held", HeraldTopics.Input, 1)[0]);
 
-            await control.SetPausedAsync("held", "dates", paused: false);
+            await ClusterControl.SetPausedAsync(cluster.Client, "held", "dates", paused: false);
             var records = kafka.ReadUntil(HeraldTopics.Annotations, rs => ids.All(id => rs.Any(r => r.Message.Key == id)), TimeSpan.FromSeconds(60));
             await WaitUntilAsync(() => kafka.Committed("herald-held", HeraldTopics.Input, 1)[0] == ids.Count, TimeSpan.FromSeconds(30));
             // Redeliveries the pulling agent made while the runs were held find them complete: nothing runs or publishes twice.

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Herald.Annotators;
 using Herald.Annotators.Onnx;
 using Herald.Pipelines;
@@ -29,7 +30,7 @@ public sealed class AnnotatorFilesTests : IDisposable
     private void Ship(string model) => File.Copy(Path.Combine(Models, model), Path.Combine(_folder, "head.onnx"), overwrite: true);
 
     [Fact]
-    public void The_version_follows_the_models_content_not_its_name_or_timestamp()
+    public async Task The_version_and_the_loaded_model_follow_the_files_content_not_its_name_or_timestamp()
     {
         Ship("relevance-1.onnx");
         var first = Compile(new AnnotatorInstances()).Pipeline!.VersionId;
@@ -37,9 +38,21 @@ public sealed class AnnotatorFilesTests : IDisposable
         Assert.Equal(first, Compile(new AnnotatorInstances()).Pipeline!.VersionId);
 
         Ship("event-type-2.onnx"); // another model under the same file name, as a restarted silo would find it
-        var replaced = Compile(new AnnotatorInstances());
+        var instances = new AnnotatorInstances();
+        var replaced = Compile(instances);
         Assert.Empty(replaced.Problems);
         Assert.NotEqual(first, replaced.Pipeline!.VersionId);
+        // And it is the new model that runs, not one loaded from the same path before.
+        Assert.Equal(["acquisition", "funding_round", "leadership_hire", "other"], await LabelsAsync(instances.Get("relevance@1.0.0")));
+    }
+
+    private static async Task<IEnumerable<string>> LabelsAsync(IAnnotator classifier)
+    {
+        var embedding = new JsonObject { ["vector"] = new JsonArray([.. Enumerable.Repeat(0.05, 384).Select(v => (JsonNode)v)]) };
+        var input = new AnnotatorInput(new AnnotatorDocument("d-1", "text", null, """{"id":"d-1","text":"text"}"""),
+            new Dictionary<string, DependencyResult> { ["embedding"] = new("1.0.0", embedding.ToJsonString(), null) });
+        var value = (await classifier.AnnotateAsync(input, CancellationToken.None)).Value!;
+        return value["distribution"]!.AsObject().Select(p => p.Key).Order();
     }
 
     [Fact]

@@ -33,6 +33,8 @@ internal sealed class KafkaPartitionReceiver(
     private DateTime _retryConnectAt;
     private bool _stopped;
     private static readonly TimeSpan ConnectRetryPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdleCheckpointPeriod = TimeSpan.FromSeconds(1);
+    private DateTime _nextIdleCheckpoint;
 
     /// <summary>
     /// Orleans initializes a queue once, and reports a failure as reading given up, though it keeps calling
@@ -159,6 +161,13 @@ internal sealed class KafkaPartitionReceiver(
                 _consumer.Seek(message.TopicPartitionOffset);
                 break;
             }
+        }
+        // With nothing read, the checkpoint is only asked how far the partition may commit (and whether it was lost): once
+        // a second, as often as offsets are committed, rather than at every tick of an idle partition.
+        if (first is null)
+        {
+            if (DateTime.UtcNow < _nextIdleCheckpoint) return batch;
+            _nextIdleCheckpoint = DateTime.UtcNow + IdleCheckpointPeriod;
         }
         try
         {

@@ -11,86 +11,100 @@ namespace Herald.Bench;
 /// The Kafka traffic of a Herald round without Herald: one consumer reads the input topic and, for each document,
 /// produces the records Herald would (the same sizes, headers, producer settings and per-record delivery reports),
 /// while the same observer waits for each <c>complete</c>. No Orleans, no engine: what the broker, the clients and
-/// the observer cost on this machine, so that Herald's figures can be read against it.
+/// the observer cost on this machine, so that Herald's figures can be read against it. Started once and measured
+/// round after round, like <see cref="BenchSilo"/>.
 /// </summary>
-internal static class KafkaFloor
+internal sealed class KafkaFloor : IAsyncDisposable
 {
     private const int InputPartitions = 8;
     private const int CentralPartitions = 32;
     private static readonly string[] Nodes = ["a", "b", "c", "d", "e"];
+    private static readonly (byte[] Value, Headers Headers)[] AllRecords = Records();
 
-    public static async Task<EndToEndResult> RunAsync(int documents, bool everyAnnotation)
+    private readonly EmbeddedKafkaBroker _broker;
+    private readonly IConsumer<string, Ignore> _observer;
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _passThrough;
+    private volatile (byte[] Value, Headers Headers)[] _records = AllRecords;
+    private long _bytesRead;
+    private long _failures;
+    private int _rounds;
+
+    private KafkaFloor(EmbeddedKafkaBroker broker)
     {
-        await using var broker = new EmbeddedKafkaBroker();
-        broker.CreateTopic("herald.documents", InputPartitions);
-        broker.CreateTopic("herald.annotations", CentralPartitions);
-        var records = Records(everyAnnotation);
-        using var stop = new CancellationTokenSource();
-        long bytesRead = 0;
-        var passThrough = KafkaBenchmark.OnOwnThread(() => bytesRead = PassThrough(broker.BootstrapServers, records, stop.Token));
-
-        using var observer = new ConsumerBuilder<string, Ignore>(new ConsumerConfig
+        _broker = broker;
+        _passThrough = KafkaBenchmark.OnOwnThread(PassThrough);
+        _observer = new ConsumerBuilder<string, Ignore>(new ConsumerConfig
         {
             BootstrapServers = broker.BootstrapServers,
             GroupId = "bench-observer",
             FetchWaitMaxMs = 10,
             ConsumeResultFields = "headers",
         }).Build();
-        observer.Assign(Enumerable.Range(0, CentralPartitions).Select(p => new TopicPartitionOffset("herald.annotations", p, Offset.Beginning)));
+        _observer.Assign(Enumerable.Range(0, CentralPartitions).Select(p => new TopicPartitionOffset("herald.annotations", p, Offset.Beginning)));
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build();
+    }
 
+    public static KafkaFloor Start()
+    {
+        var broker = new EmbeddedKafkaBroker();
+        broker.CreateTopic("herald.documents", InputPartitions);
+        broker.CreateTopic("herald.annotations", CentralPartitions);
+        return new KafkaFloor(broker);
+    }
+
+    /// <summary>Produces <paramref name="documents"/> new documents at once and waits for all their completions.</summary>
+    public async Task<EndToEndResult> RunAsync(int documents, bool everyAnnotation)
+    {
+        _records = everyAnnotation ? AllRecords : [AllRecords[^1]];
+        var round = ++_rounds;
         var sent = new Dictionary<string, long>(documents);
+        var readBefore = Interlocked.Read(ref _bytesRead);
         var start = ProcessUsage.Now();
-        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build())
+        for (var i = 0; i < documents; i++)
         {
-            for (var i = 0; i < documents; i++)
-            {
-                var id = $"doc-{i}";
-                sent[id] = Stopwatch.GetTimestamp();
-                producer.Produce("herald.documents", new Message<string, byte[]> { Key = id, Value = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","text":"text"}""") });
-            }
-            producer.Flush();
+            var id = $"r{round}-{i}";
+            sent[id] = Stopwatch.GetTimestamp();
+            _producer.Produce("herald.documents", new Message<string, byte[]> { Key = id, Value = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","text":"text"}""") });
         }
-        var (elapsed, latencies) = await KafkaBenchmark.OnOwnThread(() => EndToEndResult.AwaitCompletions(observer, sent,
+        _producer.Flush();
+        var (elapsed, latencies) = await KafkaBenchmark.OnOwnThread(() => EndToEndResult.AwaitCompletions(_observer, sent,
             record => record.Message.Headers.TryGetLastBytes(RecordHeaders.Event, out var type) && type.AsSpan().SequenceEqual("complete"u8)));
         var used = ProcessUsage.Now() - start;
-        stop.Cancel();
-        await passThrough;
+        if (Interlocked.Read(ref _failures) > 0) throw new InvalidOperationException($"{_failures} records were not delivered");
         var name = everyAnnotation ? "Kafka only, records of emit all" : "Kafka only, records of emit complete";
-        return EndToEndResult.From(name, documents, elapsed, latencies, bytesRead, used);
+        return EndToEndResult.From(name, documents, elapsed, latencies, Interlocked.Read(ref _bytesRead) - readBefore, used);
     }
 
     /// <summary>Reads every input message once and produces a document's records for it, as a silo does.</summary>
-    private static long PassThrough(string bootstrap, (byte[] Value, Headers Headers)[] records, CancellationToken stop)
+    private bool PassThrough()
     {
         var settings = HeraldProducer.Settings();
-        settings.BootstrapServers = bootstrap;
+        settings.BootstrapServers = _broker.BootstrapServers;
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(settings).Build();
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = bootstrap,
+            BootstrapServers = _broker.BootstrapServers,
             GroupId = "herald-bench",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
             FetchWaitMaxMs = 50,
             ConsumeResultFields = "none",
         }).Build();
         consumer.Assign(Enumerable.Range(0, InputPartitions).Select(p => new TopicPartitionOffset("herald.documents", p, Offset.Beginning)));
-        long failures = 0;
-        Action<DeliveryReport<byte[]?, byte[]?>> delivered = report => { if (report.Error.IsError) Interlocked.Increment(ref failures); };
-        long bytes = 0;
-        while (!stop.IsCancellationRequested)
+        Action<DeliveryReport<byte[]?, byte[]?>> delivered = report => { if (report.Error.IsError) Interlocked.Increment(ref _failures); };
+        while (!_stopping.IsCancellationRequested)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { } input) continue;
-            bytes += input.Message.Key!.Length + input.Message.Value!.Length;
-            foreach (var (value, headers) in records)
+            Interlocked.Add(ref _bytesRead, input.Message.Key!.Length + input.Message.Value!.Length);
+            foreach (var (value, headers) in _records)
                 producer.Produce("herald.annotations", new Message<byte[]?, byte[]?> { Key = input.Message.Key, Value = value, Headers = headers }, delivered);
         }
         producer.Flush();
-        if (failures > 0) throw new InvalidOperationException($"{failures} records were not delivered");
-        return bytes;
+        return true;
     }
 
-    /// <summary>A document's records as Herald encodes them for the 5-node no-op DAG: one per annotation and the final one, or the final one only.</summary>
-    private static (byte[] Value, Headers Headers)[] Records(bool everyAnnotation)
+    /// <summary>A document's records as Herald encodes them for the 5-node no-op DAG: one per annotation, then the final one.</summary>
+    private static (byte[] Value, Headers Headers)[] Records()
     {
         var now = DateTimeOffset.UtcNow;
         var document = new DocumentInput("doc-0", "text", null, """{"id":"doc-0","text":"text"}""");
@@ -98,10 +112,19 @@ internal static class KafkaFloor
         var pipeline = Encoding.UTF8.GetBytes("bench");
         var annotation = RecordHeaders.For(pipeline, "annotation"u8.ToArray());
         var complete = RecordHeaders.For(pipeline, "complete"u8.ToArray());
-        var all = Enumerable.Range(1, Nodes.Length)
+        return Enumerable.Range(1, Nodes.Length)
             .Select(n => (DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("bench", "v1", document, annotations[..n], DocumentStatus.Running, n, now, null)), annotation))
             .Append((DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("bench", "v1", document, annotations, DocumentStatus.Complete, Nodes.Length + 1, now, now)), complete))
             .ToArray();
-        return everyAnnotation ? all : [all[^1]];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        await _passThrough;
+        _producer.Dispose();
+        _observer.Close();
+        _observer.Dispose();
+        await _broker.DisposeAsync();
     }
 }

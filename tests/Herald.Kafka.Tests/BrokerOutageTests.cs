@@ -7,6 +7,7 @@ namespace Herald.Kafka.Tests;
 /// The Kafka cluster going away mid-run loses nothing: documents that finish while it is down wait for their
 /// records to be acknowledged, no offset is committed past what is durable, and everything completes once it is back.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class BrokerOutageTests
 {
     [Fact]
@@ -44,4 +45,11 @@ public sealed class BrokerOutageTests
             await cluster.StopAllSilosAsync();
         }
     }
+}
+
+/// <summary>The fault tests run one after another: each starts a silo and loads the machine in bursts, which is enough alongside the rest.</summary>
+[CollectionDefinition(Name)]
+public sealed class FaultCollection
+{
+    public const string Name = "kafka faults";
 }

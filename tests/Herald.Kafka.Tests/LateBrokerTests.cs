@@ -12,6 +12,7 @@ namespace Herald.Kafka.Tests;
 /// <c>Herald:Kafka:ConnectTimeout</c>) instead of failing; a partition reader that cannot take its partition yet keeps
 /// trying (Orleans initializes each queue only once), then reads.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class LateBrokerTests
 {
     [Fact]

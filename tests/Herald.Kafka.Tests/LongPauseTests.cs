@@ -12,6 +12,7 @@ namespace Herald.Kafka.Tests;
 /// grain, and Orleans gives up on a call after its response timeout. Documents held at a paused annotator for several
 /// times that long must all complete once it resumes, each exactly once, and the partition's commit must follow.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class LongPauseTests
 {
     private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(3);

@@ -11,8 +11,6 @@ namespace Herald.Bench;
 /// </summary>
 public static class KafkaBenchmark
 {
-    private const int CentralPartitions = 32;
-
     public static async Task RunAsync(int documents, int rounds, int warmUpDocuments)
     {
         Console.WriteLine($"End to end on the embedded broker, {documents:N0} documents per round, {rounds} rounds, {Environment.ProcessorCount} cores");
@@ -71,7 +69,7 @@ public static class KafkaBenchmark
     private static async Task<EndToEndResult> ChoreographyAsync(int documents)
     {
         await using var broker = new EmbeddedKafkaBroker();
-        broker.CreateTopic("central", CentralPartitions);
+        broker.CreateTopic("central", RoundTraffic.CentralPartitions);
         return await OnOwnThread(() => Choreography.Run(broker.BootstrapServers, "central", documents));
     }
 

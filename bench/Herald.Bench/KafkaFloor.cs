@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using Herald.Grains.Documents;
-using Herald.Kafka.Embedded;
 using Herald.Kafka.Publishing;
 
 namespace Herald.Bench;
@@ -12,66 +10,30 @@ namespace Herald.Bench;
 /// produces the records Herald would (the same sizes, headers, producer settings and per-record delivery reports),
 /// while the same observer waits for each <c>complete</c>. No Orleans, no engine: what the broker, the clients and
 /// the observer cost on this machine, so that Herald's figures can be read against it. Started once and measured
-/// round after round, like <see cref="BenchSilo"/>.
+/// round after round on its own <see cref="RoundTraffic"/>, like <see cref="BenchSilo"/>.
 /// </summary>
 internal sealed class KafkaFloor : IAsyncDisposable
 {
-    private const int InputPartitions = 8;
-    private const int CentralPartitions = 32;
     private static readonly string[] Nodes = ["a", "b", "c", "d", "e"];
     private static readonly (byte[] Value, Headers Headers)[] AllRecords = Records();
 
-    private readonly EmbeddedKafkaBroker _broker;
-    private readonly IConsumer<string, Ignore> _observer;
-    private readonly IProducer<string, byte[]> _producer;
+    private readonly RoundTraffic _traffic = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _passThrough;
     private volatile (byte[] Value, Headers Headers)[] _records = AllRecords;
     private long _bytesRead;
     private long _failures;
-    private int _rounds;
 
-    private KafkaFloor(EmbeddedKafkaBroker broker)
-    {
-        _broker = broker;
-        _passThrough = KafkaBenchmark.OnOwnThread(PassThrough);
-        _observer = new ConsumerBuilder<string, Ignore>(new ConsumerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            GroupId = "bench-observer",
-            FetchWaitMaxMs = 10,
-            ConsumeResultFields = "headers",
-        }).Build();
-        _observer.Assign(Enumerable.Range(0, CentralPartitions).Select(p => new TopicPartitionOffset("herald.annotations", p, Offset.Beginning)));
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build();
-    }
+    private KafkaFloor() => _passThrough = KafkaBenchmark.OnOwnThread(PassThrough);
 
-    public static KafkaFloor Start()
-    {
-        var broker = new EmbeddedKafkaBroker();
-        broker.CreateTopic("herald.documents", InputPartitions);
-        broker.CreateTopic("herald.annotations", CentralPartitions);
-        return new KafkaFloor(broker);
-    }
+    public static KafkaFloor Start() => new();
 
     /// <summary>Produces <paramref name="documents"/> new documents at once and waits for all their completions.</summary>
     public async Task<EndToEndResult> RunAsync(int documents, bool everyAnnotation)
     {
         _records = everyAnnotation ? AllRecords : [AllRecords[^1]];
-        var round = ++_rounds;
-        var sent = new Dictionary<string, long>(documents);
         var readBefore = Interlocked.Read(ref _bytesRead);
-        var start = ProcessUsage.Now();
-        for (var i = 0; i < documents; i++)
-        {
-            var id = $"r{round}-{i}";
-            sent[id] = Stopwatch.GetTimestamp();
-            _producer.Produce("herald.documents", new Message<string, byte[]> { Key = id, Value = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","text":"text"}""") });
-        }
-        _producer.Flush();
-        var (elapsed, latencies) = await KafkaBenchmark.OnOwnThread(() => EndToEndResult.AwaitCompletions(_observer, sent,
-            record => record.Message.Headers.TryGetLastBytes(RecordHeaders.Event, out var type) && type.AsSpan().SequenceEqual("complete"u8)));
-        var used = ProcessUsage.Now() - start;
+        var (elapsed, latencies, _, used) = await _traffic.RunAsync(documents);
         if (Interlocked.Read(ref _failures) > 0) throw new InvalidOperationException($"{_failures} records were not delivered");
         var name = everyAnnotation ? "Kafka only, records of emit all" : "Kafka only, records of emit complete";
         return EndToEndResult.From(name, documents, elapsed, latencies, Interlocked.Read(ref _bytesRead) - readBefore, used);
@@ -81,16 +43,16 @@ internal sealed class KafkaFloor : IAsyncDisposable
     private bool PassThrough()
     {
         var settings = HeraldProducer.Settings();
-        settings.BootstrapServers = _broker.BootstrapServers;
+        settings.BootstrapServers = _traffic.Broker.BootstrapServers;
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(settings).Build();
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = _broker.BootstrapServers,
+            BootstrapServers = _traffic.Broker.BootstrapServers,
             GroupId = "herald-bench",
             FetchWaitMaxMs = 50,
             ConsumeResultFields = "none",
         }).Build();
-        consumer.Assign(Enumerable.Range(0, InputPartitions).Select(p => new TopicPartitionOffset("herald.documents", p, Offset.Beginning)));
+        consumer.Assign(Enumerable.Range(0, RoundTraffic.InputPartitions).Select(p => new TopicPartitionOffset("herald.documents", p, Offset.Beginning)));
         Action<DeliveryReport<byte[]?, byte[]?>> delivered = report => { if (report.Error.IsError) Interlocked.Increment(ref _failures); };
         while (!_stopping.IsCancellationRequested)
         {
@@ -122,9 +84,6 @@ internal sealed class KafkaFloor : IAsyncDisposable
     {
         _stopping.Cancel();
         await _passThrough;
-        _producer.Dispose();
-        _observer.Close();
-        _observer.Dispose();
-        await _broker.DisposeAsync();
+        await _traffic.DisposeAsync();
     }
 }

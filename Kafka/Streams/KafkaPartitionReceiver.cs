@@ -73,12 +73,7 @@ internal sealed class KafkaPartitionReceiver(
         try
         {
             // Shut down while connecting: the partition may be another silo's by now, and so may its checkpoint.
-            if (_stopped)
-            {
-                consumer.Dispose();
-                return;
-            }
-            await _checkpoint.ResetAsync(start);
+            if (!_stopped) await _checkpoint.ResetAsync(start);
         }
         catch
         {

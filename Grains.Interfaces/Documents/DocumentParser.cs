@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Herald.Grains.Documents;
 
@@ -12,13 +15,21 @@ public sealed class InvalidDocumentException : Exception
 }
 
 /// <summary>
-/// Reads an incoming document: a JSON object with a string <c>text</c> and an <c>id</c> (or an id supplied
-/// from outside, such as the Kafka key). Everything else is kept verbatim.
+/// Reads an incoming document: a JSON object in UTF-8 with a string <c>text</c> and an <c>id</c> (or an id supplied
+/// from outside, such as the Kafka key). The known fields are typed (<c>id</c>, <c>text</c> and <see cref="StringFields"/> are strings,
+/// <c>publishedAt</c> an ISO-8601 date-time, <c>metadata</c> an object); everything else is kept verbatim.
+/// Whatever the bytes, the only exception it throws is <see cref="InvalidDocumentException"/>.
 /// </summary>
 public static class DocumentParser
 {
+    /// <summary>Known optional fields that must be strings (or null) when present; <c>id</c> and <c>text</c> are checked on their own.</summary>
+    public static readonly string[] StringFields = ["title", "source", "url"];
+
     public static DocumentInput Parse(ReadOnlySpan<byte> utf8Json, string? idOverride = null)
     {
+        // Checked first and whole: System.Text.Json only notices invalid UTF-8 inside a string when it is decoded.
+        if (!Utf8.IsValid(utf8Json))
+            throw new InvalidDocumentException($"not UTF-8: the byte at offset {FirstInvalidUtf8(utf8Json)} does not start a valid UTF-8 sequence");
         JsonDocument json;
         try
         {
@@ -33,7 +44,9 @@ public static class DocumentParser
             var root = json.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new InvalidDocumentException($"a document must be a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}");
+            if (utf8Json.IndexOf("\\u"u8) >= 0) RequireValidEscapes(utf8Json);
 
+            foreach (var field in StringFields) OptionalString(root, field);
             var id = idOverride is { Length: > 0 } ? idOverride : OptionalString(root, "id");
             if (string.IsNullOrWhiteSpace(id))
                 throw new InvalidDocumentException("missing document id: set the message key or an 'id' field");
@@ -42,12 +55,26 @@ public static class DocumentParser
                 throw new InvalidDocumentException("missing 'text': a document needs a non-empty string 'text'");
             if (root.TryGetProperty("publishedAt", out var published) && !(published.ValueKind == JsonValueKind.String && published.TryGetDateTimeOffset(out _)))
                 throw new InvalidDocumentException("'publishedAt' must be an ISO-8601 date-time string");
+            if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                throw new InvalidDocumentException($"'metadata' must be an object, not {metadata.ValueKind.ToString().ToLowerInvariant()}");
             return new DocumentInput(id, text, OptionalString(root, "title"), root.GetRawText());
         }
     }
 
     public static DocumentInput Parse(string json, string? idOverride = null) =>
-        Parse(System.Text.Encoding.UTF8.GetBytes(json), idOverride);
+        Parse(Encoding.UTF8.GetBytes(json), idOverride);
+
+    /// <summary>
+    /// Reads an input message: its key (UTF-8, the document id when present) and its value (the document), which may
+    /// be at most <paramref name="maxBytes"/> long.
+    /// </summary>
+    public static DocumentInput ParseMessage(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int maxBytes)
+    {
+        if (value.IsEmpty) throw new InvalidDocumentException("empty message: a document must be a JSON object");
+        if (value.Length > maxBytes) throw new InvalidDocumentException($"message of {value.Length} bytes exceeds the limit of {maxBytes} bytes");
+        if (!Utf8.IsValid(key)) throw new InvalidDocumentException("the message key is not UTF-8: it must be the document id");
+        return Parse(value, key.IsEmpty ? null : Encoding.UTF8.GetString(key));
+    }
 
     private static string? OptionalString(JsonElement root, string name)
     {
@@ -55,5 +82,52 @@ public static class DocumentParser
         return value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : throw new InvalidDocumentException($"'{name}' must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}");
+    }
+
+    /// <summary>
+    /// Every escaped string and property name must decode to valid UTF-16: a lone surrogate (<c>"\ud800"</c>) is valid
+    /// JSON syntax but no text, and strict readers downstream of the central topic would fail on the echoed document.
+    /// </summary>
+    private static void RequireValidEscapes(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json);
+        char[]? buffer = null;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+                var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+                if (buffer is null || buffer.Length < length)
+                {
+                    if (buffer is not null) ArrayPool<char>.Shared.Return(buffer);
+                    buffer = ArrayPool<char>.Shared.Rent(length);
+                }
+                try
+                {
+                    reader.CopyString(buffer);
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new InvalidDocumentException(
+                        $"a string ending at byte {reader.BytesConsumed} holds an escape that is not valid Unicode (a lone surrogate such as \\ud800)");
+                }
+            }
+        }
+        finally
+        {
+            if (buffer is not null) ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != OperationStatus.Done) return offset;
+            offset += consumed;
+        }
+        return offset;
     }
 }

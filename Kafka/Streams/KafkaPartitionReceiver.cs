@@ -135,37 +135,37 @@ internal sealed class KafkaPartitionReceiver(
         var inFlight = new List<long>();
         var settled = new List<long>();
         long? first = null;
-        // Zero timeout: take what librdkafka has prefetched without blocking the pulling agent.
-        while (batch.Count < maxCount && _consumer.Consume(TimeSpan.Zero) is { } message)
-        {
-            first ??= message.Offset.Value;
-            if (TryRead(message, out var document, out var reason))
-            {
-                var key = DocumentKey.Format(pipelineTag, document.Id);
-                var @event = new DocumentEvent(document, new InputPosition(_checkpointKey, message.Offset.Value));
-                batch.Add(new DocumentBatchContainer(StreamId.Create(DocumentStreams.Namespace, key), @event, new EventSequenceTokenV2(message.Offset.Value)));
-                inFlight.Add(message.Offset.Value);
-            }
-            else if (await TryDeadLetterAsync(message, reason))
-            {
-                settled.Add(message.Offset.Value);
-            }
-            else
-            {
-                // The partition waits at this message until its dead letter can be written: never skip it.
-                _consumer.Seek(message.TopicPartitionOffset);
-                break;
-            }
-        }
-        // With nothing read, the checkpoint is only asked how far the partition may commit (and whether it was lost): once
-        // a second, as often as offsets are committed, rather than at every tick of an idle partition.
-        if (first is null)
-        {
-            if (DateTime.UtcNow < _nextIdleCheckpoint) return batch;
-            _nextIdleCheckpoint = DateTime.UtcNow + IdleCheckpointPeriod;
-        }
         try
         {
+            // Zero timeout: take what librdkafka has prefetched without blocking the pulling agent.
+            while (batch.Count < maxCount && _consumer.Consume(TimeSpan.Zero) is { } message)
+            {
+                first ??= message.Offset.Value;
+                if (TryRead(message, out var document, out var reason))
+                {
+                    var key = DocumentKey.Format(pipelineTag, document.Id);
+                    var @event = new DocumentEvent(document, new InputPosition(_checkpointKey, message.Offset.Value));
+                    batch.Add(new DocumentBatchContainer(StreamId.Create(DocumentStreams.Namespace, key), @event, new EventSequenceTokenV2(message.Offset.Value)));
+                    inFlight.Add(message.Offset.Value);
+                }
+                else if (await TryDeadLetterAsync(message, reason))
+                {
+                    settled.Add(message.Offset.Value);
+                }
+                else
+                {
+                    // The partition waits at this message until its dead letter can be written: never skip it.
+                    _consumer.Seek(message.TopicPartitionOffset);
+                    break;
+                }
+            }
+            // With nothing read, the checkpoint is only asked how far the partition may commit (and whether it was lost): once
+            // a second, as often as offsets are committed, rather than at every tick of an idle partition.
+            if (first is null)
+            {
+                if (DateTime.UtcNow < _nextIdleCheckpoint) return batch;
+                _nextIdleCheckpoint = DateTime.UtcNow + IdleCheckpointPeriod;
+            }
             var commit = await _checkpoint.ReceivedAsync([.. inFlight], [.. settled]);
             if (commit == InputCheckpoint.NeedsReset)
             {
@@ -179,49 +179,36 @@ internal sealed class KafkaPartitionReceiver(
             ReportLag();
             return batch;
         }
-        catch when (first is { } start)
+        catch when (first is { } start && _consumer is { } consumer)
         {
-            // Nothing of this batch reached Orleans or the checkpoint: read it again on the agent's retry.
-            _consumer.Seek(new TopicPartitionOffset(_partition, start));
+            // Whatever failed, nothing of this batch reached Orleans or the checkpoint: read it all again on the agent's
+            // retry, so a failure can never move the partition past a message (a dead letter may be written twice).
+            consumer.Seek(new TopicPartitionOffset(_partition, start));
             throw;
         }
     }
 
+    /// <summary>Whatever its bytes, a message is either a document or a reason to dead-letter it: nothing it holds can fail its batch.</summary>
     private bool TryRead(ConsumeResult<byte[]?, byte[]?> message, out DocumentInput document, out string reason)
     {
         document = null!;
-        var value = message.Message.Value;
-        if (value is null || value.Length == 0)
-        {
-            reason = "empty message: a document must be a JSON object";
-            return false;
-        }
-        if (value.Length > _options.MaxMessageBytes)
-        {
-            reason = $"message of {value.Length} bytes exceeds the limit of {_options.MaxMessageBytes} bytes";
-            return false;
-        }
-        string? key;
+        reason = "";
         try
         {
-            key = message.Message.Key is { Length: > 0 } bytes ? new UTF8Encoding(false, true).GetString(bytes) : null;
-        }
-        catch (DecoderFallbackException)
-        {
-            reason = "the message key is not UTF-8: it must be the document id";
-            return false;
-        }
-        try
-        {
-            document = DocumentParser.Parse(value, key);
-            reason = "";
+            document = DocumentParser.ParseMessage(message.Message.Key, message.Message.Value, _options.MaxMessageBytes);
             return true;
         }
         catch (InvalidDocumentException e)
         {
             reason = e.Message;
-            return false;
         }
+        catch (Exception e)
+        {
+            // A defect in reading, not in the message alone: still this message's outcome only.
+            logger.LogError(e, "Reading {Topic}/{Partition}@{Offset} failed unexpectedly", message.Topic, message.Partition.Value, message.Offset.Value);
+            reason = $"the message could not be read ({e.GetType().Name}): {e.Message}";
+        }
+        return false;
     }
 
     private async Task<bool> TryDeadLetterAsync(ConsumeResult<byte[]?, byte[]?> message, string reason)

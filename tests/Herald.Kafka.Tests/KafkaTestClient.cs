@@ -43,6 +43,28 @@ public sealed class KafkaTestClient(string bootstrapServers)
         return records;
     }
 
+    /// <summary>Every record of a topic up to its end at the time of the call.</summary>
+    public List<ConsumeResult<string?, string>> ReadAll(string topic)
+    {
+        using var consumer = new ConsumerBuilder<string?, string>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "reader-" + Guid.NewGuid() }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        var ends = partitions.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var records = new List<ConsumeResult<string?, string>>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var left = ends.Count(e => e.Value > 0);
+        while (left > 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{topic} was not read to its end in 30 s");
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { } record) continue;
+            records.Add(record);
+            if (record.Offset.Value == ends[record.Partition.Value] - 1) left--;
+        }
+        return records;
+    }
+
     /// <summary>The committed offset of each partition for a consumer group (-1001 when none).</summary>
     public long[] Committed(string group, string topic, int partitions)
     {

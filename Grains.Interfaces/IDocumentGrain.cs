@@ -12,7 +12,8 @@ public interface IDocumentGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Runs the document to completion and returns its final state. Idempotent: submitting a document id
-    /// that already ran (or is running) returns that run's result without running any annotator again.
+    /// that already ran (or is running) returns that run's result without running any annotator again; submitting it
+    /// with different content throws <see cref="ConflictingDocumentException"/> (a changed document needs a new id).
     /// </summary>
     [Alias("process")]
     Task<DocumentSnapshot> ProcessAsync(DocumentInput document);
@@ -20,6 +21,16 @@ public interface IDocumentGrain : IGrainWithStringKey
     /// <summary>The current state (also while running), or null when this document was never submitted.</summary>
     [Alias("get"), AlwaysInterleave]
     Task<DocumentSnapshot?> GetAsync();
+}
+
+/// <summary>A completed document id was submitted again with different content; the recorded result stands.</summary>
+[GenerateSerializer, Alias("herald.conflicting-document")]
+public sealed class ConflictingDocumentException : Exception
+{
+    public ConflictingDocumentException(string pipeline, string id)
+        : base($"document '{id}' already completed in pipeline '{pipeline}' with different content: its recorded result stands; submit a changed document under a new id")
+    {
+    }
 }
 
 /// <summary>Document grain keys: the pipeline tag and the document id, so each pipeline keeps its own state per document.</summary>

@@ -52,6 +52,7 @@ if (demoFile is not null)
 }
 
 var app = builder.Build();
+app.UseHeraldErrors();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 // Herald's own page (wwwroot: the pipelines' DAGs with live numbers), served by the silo and usable offline.

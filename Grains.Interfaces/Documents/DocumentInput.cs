@@ -9,4 +9,15 @@ public sealed record DocumentInput(
     [property: Id(0)] string Id,
     [property: Id(1)] string Text,
     [property: Id(2)] string? Title,
-    [property: Id(3)] string Json);
+    [property: Id(3)] string Json)
+{
+    /// <summary>Whether two submissions are the same document: equal JSON, whatever its spacing or property order.</summary>
+    public bool SameContentAs(DocumentInput other)
+    {
+        if (Id != other.Id) return false;
+        if (Json == other.Json) return true;
+        using var mine = System.Text.Json.JsonDocument.Parse(Json);
+        using var theirs = System.Text.Json.JsonDocument.Parse(other.Json);
+        return System.Text.Json.JsonElement.DeepEquals(mine.RootElement, theirs.RootElement);
+    }
+}

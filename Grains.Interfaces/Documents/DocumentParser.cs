@@ -27,9 +27,7 @@ public static class DocumentParser
 
     public static DocumentInput Parse(ReadOnlySpan<byte> utf8Json, string? idOverride = null)
     {
-        // Checked first and whole: System.Text.Json only notices invalid UTF-8 inside a string when it is decoded.
-        if (!Utf8.IsValid(utf8Json))
-            throw new InvalidDocumentException($"not UTF-8: the byte at offset {FirstInvalidUtf8(utf8Json)} does not start a valid UTF-8 sequence");
+        if (TextProblem(utf8Json) is { } problem) throw new InvalidDocumentException(problem);
         JsonDocument json;
         try
         {
@@ -44,7 +42,6 @@ public static class DocumentParser
             var root = json.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new InvalidDocumentException($"a document must be a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}");
-            if (utf8Json.IndexOf("\\u"u8) >= 0) RequireValidEscapes(utf8Json);
 
             foreach (var field in StringFields) OptionalString(root, field);
             var id = idOverride is { Length: > 0 } ? idOverride : OptionalString(root, "id");
@@ -85,12 +82,20 @@ public static class DocumentParser
     }
 
     /// <summary>
-    /// Every escaped string and property name must decode to valid UTF-16: a lone surrogate (<c>"\ud800"</c>) is valid
-    /// JSON syntax but no text, and strict readers downstream of the central topic would fail on the echoed document.
+    /// Why JSON bytes are not text, or null: they must be UTF-8 (checked whole, since System.Text.Json notices invalid
+    /// UTF-8 inside a string only when it decodes it), and every escaped string and property name must decode to valid
+    /// UTF-16 (a lone surrogate, <c>"\ud800"</c>, is valid JSON syntax but no text, and strict readers downstream of the
+    /// central topic would fail on it). The escapes are checked only in JSON that parses.
     /// </summary>
-    private static void RequireValidEscapes(ReadOnlySpan<byte> utf8Json)
+    public static string? TextProblem(ReadOnlySpan<byte> utf8Json)
     {
-        var reader = new Utf8JsonReader(utf8Json);
+        if (!Utf8.IsValid(utf8Json)) return $"not UTF-8: the byte at offset {FirstInvalidUtf8(utf8Json)} does not start a valid UTF-8 sequence";
+        return utf8Json.IndexOf("\\u"u8) >= 0 ? InvalidEscape(utf8Json) : null;
+    }
+
+    private static string? InvalidEscape(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 256 });
         char[]? buffer = null;
         try
         {
@@ -109,10 +114,14 @@ public static class DocumentParser
                 }
                 catch (InvalidOperationException)
                 {
-                    throw new InvalidDocumentException(
-                        $"a string ending at byte {reader.BytesConsumed} holds an escape that is not valid Unicode (a lone surrogate such as \\ud800)");
+                    return $"a string ending at byte {reader.BytesConsumed} holds an escape that is not valid Unicode (a lone surrogate such as \\ud800)";
                 }
             }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null; // not JSON at all: the parser says where
         }
         finally
         {

@@ -1,6 +1,7 @@
 using Herald.Grains.Annotators;
 using Herald.Grains.Hosting;
 using Herald.Grains.Ingestion;
+using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
 using Herald.Grains.Publishing;
 using Microsoft.Extensions.Logging;
@@ -34,14 +35,19 @@ public sealed class DocumentGrain(
 
     public async Task<DocumentSnapshot> ProcessAsync(DocumentInput document)
     {
+        var (tag, id) = DocumentKey.Parse(this.GetPrimaryKeyString());
         // Calls are not reentrant: a duplicate submitted while this one runs waits here and then sees the result.
         if (completed.RecordExists)
         {
             DeactivateOnIdle();
+            if (!completed.State.Document.SameContentAs(document))
+            {
+                HeraldMetrics.DocumentsConflicting.Add(1, new KeyValuePair<string, object?>("pipeline", tag));
+                throw new ConflictingDocumentException(tag, id);
+            }
             return completed.State;
         }
 
-        var (tag, id) = DocumentKey.Parse(this.GetPrimaryKeyString());
         if (document.Id != id)
             throw new ArgumentException($"document id '{document.Id}' does not match grain key '{this.GetPrimaryKeyString()}'");
 
@@ -73,6 +79,13 @@ public sealed class DocumentGrain(
             var (tag, _) = DocumentKey.Parse(this.GetPrimaryKeyString());
             await sink.DeadLetterAsync(item.Document, item.Source, tag, $"pipeline '{tag}' is retired: {e.Message}");
             DeactivateOnIdle();
+        }
+        catch (ConflictingDocumentException e)
+        {
+            // A changed document under an id that already completed: its record stands, and the change is kept, with why.
+            var (tag, _) = DocumentKey.Parse(this.GetPrimaryKeyString());
+            logger.LogWarning("Dead-lettering input {Position}: {Reason}", item.Source, e.Message);
+            await sink.DeadLetterAsync(item.Document, item.Source, tag, e.Message);
         }
         catch (UnpublishableRecordException e)
         {

@@ -12,7 +12,7 @@ public static class ApiRoutes
 
     public static IServiceCollection AddHeraldApi(this IServiceCollection services, HttpOptions http)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorDetails.Customize);
         // Ad-hoc annotation runs whole pipelines: a bounded number at once, a bounded queue, then 429.
         services.AddRateLimiter(limits =>
         {

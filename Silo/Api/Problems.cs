@@ -14,6 +14,10 @@ public static class Problems
     public static IResult Invalid(string detail, IEnumerable<string> errors) =>
         Results.Problem(detail, statusCode: 422, title: "The definition is not valid", extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 
+    public static IResult Conflict(string detail) => Results.Problem(detail, statusCode: 409, title: "Conflict");
+
+    public static IResult TooLarge(string detail) => Results.Problem(detail, statusCode: 413, title: "Too large");
+
     public static IResult TooBusy(string detail) => Results.Problem(detail, statusCode: 429, title: "Too many requests");
 
     public static IResult Timeout(string detail) => Results.Problem(detail, statusCode: 504, title: "Timed out");

@@ -22,13 +22,14 @@ public sealed class OrleansRuntimeHealthCheck(IEnumerable<IHealthCheckParticipan
     }
 }
 
-/// <summary>Readiness: this silo is an active member of the cluster and has its pipelines loaded, so it can take work.</summary>
+/// <summary>
+/// Readiness: this silo is an active member of the cluster, so it can take work (its pipelines folder was loaded before it
+/// became active). Having no pipeline deployed is not unready: the silo must stay in its Service to take the next deploy.
+/// </summary>
 public sealed class SiloReadyHealthCheck(ISiloStatusOracle status, PipelineRegistry pipelines) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(status.CurrentStatus != SiloStatus.Active
             ? HealthCheckResult.Unhealthy($"silo is {status.CurrentStatus}, not Active")
-            : pipelines.Current.Count == 0
-                ? HealthCheckResult.Unhealthy("no pipeline is loaded")
-                : HealthCheckResult.Healthy($"active with pipelines {string.Join(", ", pipelines.Current.Select(p => p.Tag))}"));
+            : HealthCheckResult.Healthy(pipelines.Current.Count == 0 ? "active, no pipeline deployed" : $"active with pipelines {string.Join(", ", pipelines.Current.Select(p => p.Tag))}"));
 }

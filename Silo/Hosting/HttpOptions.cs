@@ -17,6 +17,9 @@ public sealed class HttpOptions
     /// <summary>Largest request body accepted (pipeline YAML, documents to annotate).</summary>
     public long MaxRequestBytes { get; set; } = 1_000_000;
 
+    /// <summary>Longest document text <c>/api/annotate</c> takes, in characters (413 beyond).</summary>
+    public int MaxTextLength { get; set; } = 200_000;
+
     /// <summary>The longest an ad-hoc annotation may take before the caller gets 504.</summary>
     public double AnnotateTimeoutSeconds { get; set; } = 30;
 

@@ -53,6 +53,81 @@ public sealed class HttpApiTests(HttpSilo silo)
     }
 
     [Fact]
+    public async Task Every_refused_request_is_a_problem_with_a_specific_detail()
+    {
+        using var client = silo.Anonymous();
+        async Task<HttpResponseMessage> Post(byte[] body, string type = "application/json")
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new(type);
+            return await client.PostAsync("api/annotate", content);
+        }
+        await AssertProblemAsync(await Post("{\"pipeline\": "u8.ToArray()), HttpStatusCode.BadRequest, "the body is not valid JSON");
+        await AssertProblemAsync(await Post("""{"pipeline": "news", "text": 5}"""u8.ToArray()), HttpStatusCode.BadRequest, "'text' must be a string, not number");
+        await AssertProblemAsync(await Post("""{"pipeline": "news", "text": "a", "publish": "yes"}"""u8.ToArray()), HttpStatusCode.BadRequest, "'publish' must be true or false, not string");
+        await AssertProblemAsync(await Post("""{"pipeline": "news", "document": {"text": "a", "title": 42}}"""u8.ToArray()), HttpStatusCode.BadRequest, "'title' must be a string, not number");
+        await AssertProblemAsync(await Post("""{"pipeline": "news", "text": "a"}"""u8.ToArray(), "text/plain"), HttpStatusCode.UnsupportedMediaType, "POST /api/annotate does not take content type 'text/plain'");
+        await AssertProblemAsync(await Post(Encoding.UTF8.GetBytes($$"""{"pipeline": "news", "text": "{{new string('x', 1_100_000)}}"}""")), HttpStatusCode.RequestEntityTooLarge,
+            "the request body is larger than Herald:Http:MaxRequestBytes (1000000 bytes)");
+        await AssertProblemAsync(await Post(Encoding.UTF8.GetBytes($$"""{"pipeline": "news", "text": "{{new string('x', 200_001)}}"}""")), HttpStatusCode.RequestEntityTooLarge,
+            "'text' has 200001 characters, more than Herald:Http:MaxTextLength (200000)");
+        // One rule for invalid text, at the top level and inside a document, as on the input topic: refused, never repaired.
+        await AssertProblemAsync(await Post([.. "{\"pipeline\": \"news\", \"text\": \"bad "u8, 0xFF, .. "\"}"u8]), HttpStatusCode.BadRequest, "not UTF-8: the byte at offset 34");
+        await AssertProblemAsync(await Post([.. "{\"pipeline\": \"news\", \"document\": {\"text\": \"bad "u8, 0xC0, 0x80, .. "\"}}"u8]), HttpStatusCode.BadRequest, "not UTF-8: the byte at offset 47");
+        await AssertProblemAsync(await Post("""{"pipeline": "news", "document": {"text": "lone \ud800"}}"""u8.ToArray()), HttpStatusCode.BadRequest, "not valid Unicode");
+        // What the framework answers itself: no route, wrong method.
+        await AssertProblemAsync(await client.GetAsync("api/nothing-here"), HttpStatusCode.NotFound, "nothing at GET /api/nothing-here");
+        await AssertProblemAsync(await client.DeleteAsync("api/status"), HttpStatusCode.MethodNotAllowed, "DELETE is not allowed on /api/status");
+    }
+
+    [Fact]
+    public async Task A_completed_document_id_is_answered_from_its_record_and_a_changed_resubmission_is_refused()
+    {
+        using var client = silo.Operator();
+        var document = new JsonObject { ["id"] = "http-once-1", ["text"] = "Corvane Aerospace agreed to buy Pellwick Avionics for $90 million." };
+        var first = await client.PostAsJsonAsync("api/annotate", new { pipeline = "news", document, publish = true });
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var recorded = await first.Content.ReadAsStringAsync();
+
+        // Again, published or not: the same record, nothing run or published again.
+        foreach (var publish in new[] { true, false })
+        {
+            var again = await client.PostAsJsonAsync("api/annotate", new { pipeline = "news", document, publish });
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(recorded, await again.Content.ReadAsStringAsync());
+        }
+        var changed = new JsonObject { ["id"] = "http-once-1", ["text"] = "Corvane Aerospace agreed to buy Pellwick Avionics for $95 million." };
+        foreach (var publish in new[] { true, false })
+            await AssertProblemAsync(await client.PostAsJsonAsync("api/annotate", new { pipeline = "news", document = changed, publish }), HttpStatusCode.Conflict,
+                "document 'http-once-1' already completed in pipeline 'news' with different content");
+
+        // The same from Kafka: a redelivery is answered from the record, a changed resubmission is dead-lettered with why.
+        await silo.Kafka.ProduceAsync(HttpSilo.Input, "http-once-1", document.ToJsonString());
+        await silo.Kafka.ProduceAsync(HttpSilo.Input, "http-once-1", changed.ToJsonString());
+        var letters = silo.Kafka.ReadUntil("herald.deadletter", rs => rs.Any(r => r.Message.Key == "http-once-1"), Patience);
+        var letter = Assert.Single(letters, r => r.Message.Key == "http-once-1");
+        Assert.Equal(changed.ToJsonString(), letter.Message.Value);
+        Assert.StartsWith("document 'http-once-1' already completed in pipeline 'news' with different content", Header(letter, "herald-reason"));
+        await Task.Delay(1000);
+        var completes = silo.Kafka.ReadAll(HttpSilo.Annotations).Where(r => r.Message.Key == "http-once-1" && Header(r, "herald-event") == "complete").ToList();
+        Assert.Equal(recorded, Assert.Single(completes).Message.Value);
+        Assert.Contains("herald_documents_conflicting", await client.GetStringAsync("metrics"));
+    }
+
+    [Theory]
+    [InlineData("news/slash%2Fid%25x", "slash/id%x")]
+    [InlineData("news/slash/id%25x", "slash/id%x")]
+    public async Task A_document_id_holding_a_slash_can_be_looked_up(string path, string id)
+    {
+        using var client = silo.Operator();
+        var published = await client.PostAsJsonAsync("api/annotate", new { pipeline = "news", document = new { id, text = "Ferro Labs raised $3 million." }, publish = true });
+        Assert.True(published.StatusCode == HttpStatusCode.OK, await published.Content.ReadAsStringAsync());
+        var found = await client.GetAsync($"api/documents/{path}");
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        Assert.Equal(id, (string)JsonNode.Parse(await found.Content.ReadAsStringAsync())!["id"]!);
+    }
+
+    [Fact]
     public async Task A_document_read_from_kafka_can_be_looked_up_and_an_unknown_one_is_404()
     {
         await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, [KafkaPipelineCluster.Document("http-lookup-1")]);

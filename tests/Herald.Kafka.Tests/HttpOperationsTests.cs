@@ -130,6 +130,10 @@ public sealed class HttpOperationsTests(HttpSilo silo)
             var letters = silo.Kafka.ReadUntil("herald.deadletter", rs => rs.Any(r => r.Message.Key == "after-retire"), Patience);
             var letter = Assert.Single(letters, r => r.Message.Key == "after-retire");
             Assert.StartsWith("pipeline 'news' is retired", Header(letter, "herald-reason"));
+            // With no pipeline left the silo stays ready: on Kubernetes it must stay in its Service to take the next deploy.
+            using var probe = silo.Anonymous();
+            var ready = await probe.GetAsync("health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
         finally
         {

@@ -1,4 +1,7 @@
 using Herald.Cli;
 using Spectre.Console;
 
-return await HeraldCommand.Create(AnsiConsole.Console).Parse(args).InvokeAsync();
+var console = AnsiConsole.Create(new AnsiConsoleSettings());
+// Redirected to a file or a CI log, Spectre would wrap at its default 80 columns: one message, one line, for grep.
+if (Console.IsOutputRedirected) console.Profile.Width = 4096;
+return await HeraldCommand.Create(console).Parse(args).InvokeAsync();

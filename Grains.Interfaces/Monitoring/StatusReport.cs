@@ -10,8 +10,7 @@ public sealed record AnnotatorStats(
     [property: Id(4)] long Running,
     [property: Id(5)] long Waiting,
     [property: Id(6)] double P50Ms,
-    [property: Id(7)] double P99Ms,
-    [property: Id(8)] bool Paused);
+    [property: Id(7)] double P99Ms);
 
 /// <summary>One pipeline as one silo saw it.</summary>
 [GenerateSerializer, Immutable, Alias("herald.pipeline-stats")]

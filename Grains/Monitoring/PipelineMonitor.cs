@@ -65,7 +65,7 @@ public sealed class PipelineMonitor
         if (ran) HeraldMetrics.AnnotationDuration.Record(record.DurationMs, tags);
     }
 
-    public IReadOnlyList<PipelineStats> Snapshot(Func<string, string, bool> isPaused) =>
+    public IReadOnlyList<PipelineStats> Snapshot() =>
         [.. _pipelines.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
         {
             var (p50, p99) = p.Value.Latency.Percentiles();
@@ -74,7 +74,7 @@ public sealed class PipelineMonitor
                 {
                     var (a50, a99) = a.Value.Latency.Percentiles();
                     return new AnnotatorStats(a.Key, Interlocked.Read(ref a.Value.Done), Interlocked.Read(ref a.Value.Failed), Interlocked.Read(ref a.Value.Skipped),
-                        Interlocked.Read(ref a.Value.Running), Interlocked.Read(ref a.Value.Waiting), a50, a99, isPaused(p.Key, a.Key));
+                        Interlocked.Read(ref a.Value.Running), Interlocked.Read(ref a.Value.Waiting), a50, a99);
                 })]);
         })];
 

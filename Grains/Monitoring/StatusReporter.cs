@@ -26,7 +26,7 @@ public sealed class StatusReporter(
                 var control = await grains.GetGrain<IPipelineControlGrain>(IPipelineControlGrain.Key).GetAsync();
                 deployer.Apply(control);
                 gate.Apply(control);
-                var report = new SiloReport(silo.SiloAddress.ToString(), time.GetUtcNow(), monitor.Snapshot(gate.IsPaused), lag.Current(), gate.Version, gate.Epoch);
+                var report = new SiloReport(silo.SiloAddress.ToString(), time.GetUtcNow(), monitor.Snapshot(), lag.Current(), gate.Version, gate.Epoch);
                 await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).ReportAsync(report);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

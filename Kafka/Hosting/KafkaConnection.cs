@@ -94,13 +94,17 @@ public sealed class KafkaConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Creates those of Herald's topics that do not exist yet (existing ones keep their settings), then counts the input's partitions.</summary>
     private int CreateTopicsAndCountPartitions(IAdminClient admin, string[] topics, TimeSpan timeout)
     {
-        if (_options.CreateTopics)
+        // Every topic's metadata, not the named ones': asking for a topic by name may auto-create it with the broker's defaults.
+        var existing = admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError && t.Partitions.Count > 0).ToDictionary(t => t.Topic);
+        var missing = topics.Where(t => !existing.ContainsKey(t)).ToArray();
+        if (missing.Length > 0 && _options.CreateTopics)
         {
             try
             {
-                admin.CreateTopicsAsync(topics.Select(t => new TopicSpecification
+                admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification
                 {
                     Name = t,
                     NumPartitions = _options.Partitions,
@@ -109,7 +113,7 @@ public sealed class KafkaConnection : IAsyncDisposable
             }
             catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
             {
-                // Topics that already exist keep their settings.
+                // Created meanwhile by another silo or job.
             }
             catch (CreateTopicsException e) when (e.Results.Any(r => IsRefusal(r.Error.Code)))
             {
@@ -117,12 +121,13 @@ public sealed class KafkaConnection : IAsyncDisposable
                 throw new InvalidOperationException($"Kafka at {BootstrapServers} refused to create Herald's topics: {Reason(e)}", e);
             }
             // Any other error (brokers still registering, no controller yet, a timeout) is retried until the deadline.
+            existing = admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError && t.Partitions.Count > 0).ToDictionary(t => t.Topic);
         }
-        var metadata = admin.GetMetadata(_options.InputTopic, timeout).Topics.Single();
-        // A topic still being created (or created by another job) is not there yet: retried, too.
-        if (metadata.Error.IsError || metadata.Partitions.Count == 0)
-            throw new KafkaException(new Error(metadata.Error.Code, $"input topic '{_options.InputTopic}' is not available: {metadata.Error.Reason}"));
-        return metadata.Partitions.Count;
+        // A topic still being created (or to be created by another job) is not there yet: retried, too.
+        if (!existing.TryGetValue(_options.InputTopic, out var input))
+            throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"input topic '{_options.InputTopic}' is not available" +
+                (_options.CreateTopics ? "" : " (Herald:Kafka:CreateTopics is false: create it, or let Herald)")));
+        return input.Partitions.Count;
     }
 
     private static bool IsRefusal(ErrorCode code) => code is ErrorCode.TopicException or ErrorCode.PolicyViolation or ErrorCode.InvalidConfig

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.RateLimiting;
+using Herald.Grains.Control;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
 using Herald.Silo.Hosting;
@@ -33,8 +34,8 @@ public static class ApiRoutes
         var api = app.MapGroup("/api").WithTags("Herald");
         AnnotateEndpoints.Map(api);
         PipelineEndpoints.Map(api, app.Services.GetRequiredService<BearerToken>());
-        api.MapGet("/status", async (IGrainFactory grains, PipelineRegistry registry, TimeProvider time) =>
-                Results.Ok(StatusView.Of(await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).GetAsync(), registry, time.GetUtcNow())))
+        api.MapGet("/status", async (IGrainFactory grains, PipelineRegistry registry, AnnotatorGate gate, TimeProvider time) =>
+                Results.Ok(StatusView.Of(await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).GetAsync(), registry, gate, time.GetUtcNow())))
             .WithSummary("Per pipeline and annotator: throughput, latency p50/p99, running, waiting, errors, skipped, paused; per input partition: consumer lag");
     }
 }

@@ -1,3 +1,4 @@
+using Herald.Grains.Control;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
 
@@ -16,7 +17,7 @@ public sealed record StatusView(DateTimeOffset At, int Silos, IReadOnlyList<Pipe
     /// Sums the silos' reports; rates come from each silo's last two reports. The bottleneck is the annotator with the
     /// most documents running or waiting at it, the slowest one breaking ties.
     /// </summary>
-    public static StatusView Of(IReadOnlyList<(SiloReport Latest, SiloReport? Previous)> silos, PipelineRegistry registry, DateTimeOffset now)
+    public static StatusView Of(IReadOnlyList<(SiloReport Latest, SiloReport? Previous)> silos, PipelineRegistry registry, AnnotatorGate gate, DateTimeOffset now)
     {
         var pipelines = registry.Current.Select(pipeline =>
         {
@@ -30,7 +31,7 @@ public sealed record StatusView(DateTimeOffset At, int Silos, IReadOnlyList<Pipe
                     Math.Round(stats.Sum(a => Rate(a.Latest!.Done + a.Latest.Failed, a.Previous is null ? null : a.Previous.Done + a.Previous.Failed, a.Seconds)), 1),
                     stats.Select(a => a.Latest!.P50Ms).DefaultIfEmpty().Max(), stats.Select(a => a.Latest!.P99Ms).DefaultIfEmpty().Max(),
                     stats.Sum(a => a.Latest!.Running), stats.Sum(a => a.Latest!.Waiting), stats.Sum(a => a.Latest!.Done), stats.Sum(a => a.Latest!.Failed),
-                    stats.Sum(a => a.Latest!.Skipped), stats.Any(a => a.Latest!.Paused));
+                    stats.Sum(a => a.Latest!.Skipped), gate.IsPaused(pipeline.Tag, node.Name));
             }).ToList();
             var busiest = annotators.Where(a => a.Running + a.Waiting > 0).OrderByDescending(a => a.Running + a.Waiting).ThenByDescending(a => a.P50Ms).FirstOrDefault();
             return new PipelineStatus(pipeline.Tag, pipeline.VersionId,

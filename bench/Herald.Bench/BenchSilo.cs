@@ -38,7 +38,6 @@ internal sealed class BenchSilo : IAsyncDisposable
             .AddHeraldKafka(["bench"], o =>
             {
                 o.BootstrapServers = traffic.Broker.BootstrapServers;
-                o.CreateTopics = false;
                 o.Emit = mode;
             }));
         var host = builder.Build();

@@ -101,10 +101,27 @@ public sealed class CliTests(HttpSilo silo)
         await watch.WaitForOutputAsync("cli-watch-1", TimeSpan.FromSeconds(60));
     }
 
-    private static async Task<(int ExitCode, string Output)> HeraldAsync(string[] arguments)
+    [Fact]
+    public async Task Redirected_output_keeps_each_message_on_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("herald-a-folder-whose-name-is-long-enough-to-pass-eighty-columns-").FullName;
+        var file = Path.Combine(folder, "cyclic.yaml");
+        await File.WriteAllTextAsync(file, "pipeline: cyclic\nannotators:\n  - { name: alpha, version: 1.0.0, kind: money, requires: [gamma] }\n" +
+            "  - { name: beta, version: 1.0.0, kind: money, requires: [alpha] }\n  - { name: gamma, version: 1.0.0, kind: money, requires: [beta] }\n");
+
+        // As in a CI log or `> log`: no terminal, no COLUMNS.
+        var (exitCode, output) = await HeraldAsync(["pipelines", "validate", file], columns: null);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(output.Split('\n'), line => line.TrimEnd() == $"error {file}:3:5: dependency cycle: alpha -> gamma -> beta -> alpha");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static async Task<(int ExitCode, string Output)> HeraldAsync(string[] arguments, string? columns = "200")
     {
         var info = new ProcessStartInfo("dotnet", [SiloProcess.HeraldCli, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["COLUMNS"] = "200";
+        if (columns is null) info.Environment.Remove("COLUMNS");
+        else info.Environment["COLUMNS"] = columns;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -37,7 +37,6 @@ public sealed class KafkaPipelineCluster : IAsyncLifetime
             .AddHeraldKafka(["news", "backfill"], o =>
             {
                 o.BootstrapServers = Broker.BootstrapServers;
-                o.CreateTopics = false; // the mock broker does not implement CreateTopics
                 o.MaxMessageBytes = MaxMessageBytes;
                 o.Pipelines["news"] = new PipelineConsumerOptions { StartFrom = StartPosition.Latest };
                 o.Pipelines["backfill"] = new PipelineConsumerOptions { StartFrom = StartPosition.Earliest };

@@ -37,7 +37,6 @@ public sealed class LongPauseTests
             .AddHeraldKafka(["held"], o =>
             {
                 o.BootstrapServers = broker.BootstrapServers;
-                o.CreateTopics = false; // the mock broker does not implement CreateTopics
                 o.Emit = EmissionMode.Complete;
             }));
         await using var cluster = builder.Build();

@@ -17,7 +17,6 @@ public static class OneSiloCluster
             .AddHeraldKafka(["news"], o =>
             {
                 o.BootstrapServers = bootstrapServers;
-                o.CreateTopics = false; // the mock broker does not implement CreateTopics
                 configure(o);
             }));
         var cluster = builder.Build();

@@ -55,7 +55,6 @@ public sealed class SiloProcess : IDisposable
         var environment = new Dictionary<string, string>
         {
             ["Herald__Kafka__BootstrapServers"] = bootstrapServers,
-            ["Herald__Kafka__CreateTopics"] = "false",
             ["Herald__PipelinesPath"] = RulesPipeline.Folder("news"),
             ["Herald__Clustering__SiloPort"] = siloPort.ToString(),
             ["Herald__Clustering__GatewayPort"] = FreePort().ToString(),

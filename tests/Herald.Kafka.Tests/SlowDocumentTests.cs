@@ -37,7 +37,6 @@ public sealed class SlowDocumentTests
                 .AddHeraldKafka(["gated"], o =>
                 {
                     o.BootstrapServers = broker.BootstrapServers;
-                    o.CreateTopics = false; // the mock broker does not implement CreateTopics
                     o.Emit = EmissionMode.Complete;
                     o.MaxInFlightPerPartition = 8; // far fewer than the documents behind the slow one
                 });

@@ -17,17 +17,11 @@ public sealed class ClusterRestartTests
     [Fact]
     public async Task Run_time_deployments_and_pauses_survive_a_whole_cluster_restart_with_redis()
     {
-        if (!ChildProcess.OnPath("redis-server"))
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "redis-server is required under CI=true (scripts/install-test-deps.sh installs it)");
-            return; // a laptop without redis-server: this runs in CI
-        }
-        var redisPort = SiloProcess.FreePort();
-        using var redis = new ChildProcess("redis-server", "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
-        await redis.WaitForOutputAsync("Ready to accept connections", Patience);
-        var brokerPort = SiloProcess.FreePort();
-        using var broker = new ChildProcess("dotnet", SiloProcess.HeraldCli, "dev", "broker", "--port", brokerPort.ToString());
-        await broker.WaitForOutputAsync("broker ready on", Patience);
+        if (await LocalServers.RedisAsync() is not { } redis) return; // a laptop without redis-server: this runs in CI
+        using var redisProcess = redis.Process;
+        var redisPort = redis.Port;
+        var (broker, bootstrap) = await LocalServers.DevBrokerAsync();
+        using var brokerProcess = broker;
 
         var settings = new Dictionary<string, string>
         {
@@ -38,7 +32,7 @@ public sealed class ClusterRestartTests
         };
         var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "pipelines", "news-rules.yaml")).Replace("pipeline: news-rules", "pipeline: restarted");
 
-        using (var first = SiloProcess.Start("first", $"127.0.0.1:{brokerPort}", primary: null, settings))
+        using (var first = SiloProcess.Start("first", bootstrap, primary: null, settings))
         {
             await first.WaitUntilReadyAsync(Patience);
             using var client = Client(first);
@@ -47,7 +41,7 @@ public sealed class ClusterRestartTests
             await first.StopAsync(Patience); // the whole cluster: its only silo, as a redeploy stops it
         }
 
-        using var second = SiloProcess.Start("second", $"127.0.0.1:{brokerPort}", primary: null, settings);
+        using var second = SiloProcess.Start("second", bootstrap, primary: null, settings);
         await second.WaitUntilReadyAsync(Patience);
         using var after = Client(second);
         var deadline = DateTime.UtcNow + Patience;

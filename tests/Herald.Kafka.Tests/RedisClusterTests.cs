@@ -21,18 +21,12 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_silos_on_redis_survive_a_sigkill_and_share_partitions_with_a_newcomer()
     {
-        if (!ChildProcess.OnPath("redis-server"))
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "redis-server is required under CI=true (scripts/install-test-deps.sh installs it)");
-            return; // a laptop without redis-server: this runs in CI
-        }
-        var redisPort = SiloProcess.FreePort();
-        using var redis = new ChildProcess("redis-server", "--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
-        await redis.WaitForOutputAsync("Ready to accept connections", Patience);
-        var brokerPort = SiloProcess.FreePort();
-        using var broker = new ChildProcess("dotnet", SiloProcess.HeraldCli, "dev", "broker", "--port", brokerPort.ToString(), "--partitions", Partitions.ToString());
-        await broker.WaitForOutputAsync("broker ready on", Patience);
-        var kafka = new KafkaTestClient($"127.0.0.1:{brokerPort}");
+        if (await LocalServers.RedisAsync() is not { } redis) return; // a laptop without redis-server: this runs in CI
+        using var redisProcess = redis.Process;
+        var redisPort = redis.Port;
+        var (broker, bootstrap) = await LocalServers.DevBrokerAsync("--partitions", Partitions.ToString());
+        using var brokerProcess = broker;
+        var kafka = new KafkaTestClient(bootstrap);
 
         var clusterId = $"test-{Guid.NewGuid():n}"[..13];
         var settings = new Dictionary<string, string>
@@ -43,7 +37,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
             ["Herald__Storage__Provider"] = "Redis",
             ["Herald__Storage__Redis"] = $"127.0.0.1:{redisPort}",
         };
-        SiloProcess Start(string name) => SiloProcess.Start(name, $"127.0.0.1:{brokerPort}", primary: null, settings);
+        SiloProcess Start(string name) => SiloProcess.Start(name, bootstrap, primary: null, settings);
         using var a = Start("A");
         using var b = Start("B");
         using var c = Start("C");

@@ -8,7 +8,7 @@ namespace Herald.Pipelines;
 /// to node indexes. Immutable; a redeployed definition becomes a new <see cref="CompiledPipeline"/> with
 /// a new <see cref="VersionId"/>, and documents remember the version they started on.
 /// </summary>
-public sealed class CompiledPipeline(string tag, string versionId, string? description, string source, string text, IReadOnlyList<PipelineNode> nodes)
+public sealed class CompiledPipeline(string tag, string versionId, string? description, PipelineInput input, string source, string text, IReadOnlyList<PipelineNode> nodes)
 {
     public string Tag { get; } = tag;
 
@@ -16,6 +16,9 @@ public sealed class CompiledPipeline(string tag, string versionId, string? descr
     public string VersionId { get; } = versionId;
 
     public string? Description { get; } = description;
+
+    /// <summary>Where its input starts and which share of documents it takes.</summary>
+    public PipelineInput Input { get; } = input;
     public string Source { get; } = source;
     public string Text { get; } = text;
 

@@ -148,7 +148,7 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries));
         }
         if (nodes.Count != order.Count) return null;
-        return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text, nodes), declaration.Description, declaration.Source, declaration.Text, nodes);
+        return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text, nodes), declaration.Description, declaration.Input, declaration.Source, declaration.Text, nodes);
     }
 
     /// <summary>The definition and the contents of the files it names: a model replaced in place makes a new version.</summary>

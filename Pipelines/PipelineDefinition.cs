@@ -32,5 +32,6 @@ public sealed record AnnotatorDeclaration(
     public string Id => $"{Name}@{Version}";
 }
 
-/// <summary>A pipeline as declared: a tag and its annotators.</summary>
-public sealed record PipelineDeclaration(string Tag, string? Description, IReadOnlyList<AnnotatorDeclaration> Annotators, string Source, string BaseDirectory, string Text);
+/// <summary>A pipeline as declared: a tag, its share of the input, and its annotators.</summary>
+public sealed record PipelineDeclaration(
+    string Tag, string? Description, PipelineInput Input, IReadOnlyList<AnnotatorDeclaration> Annotators, string Source, string BaseDirectory, string Text);

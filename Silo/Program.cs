@@ -33,7 +33,7 @@ builder.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSectio
 builder.UseOrleans(silo => silo
     .UseHeraldClustering(builder.Configuration)
     .AddHerald(o => o.PipelinesPath = pipelinesPath)
-    .AddHeraldKafka(PipelineFiles.Tags(pipelinesPath))
+    .AddHeraldKafka()
     .AddDashboard());
 builder.Services.AddHeraldApi(http);
 // On loopback, only loopback host names: a web page cannot reach the silo through DNS rebinding.

@@ -22,14 +22,43 @@ public static class DocumentSnapshotJson
     public static byte[] ToUtf8(DocumentSnapshot snapshot, RecordParts? parts = null) =>
         Encode(ref t_recordBuffer, ref t_recordWriter, (snapshot, parts), static (writer, state) => Write(writer, state.snapshot, state.parts));
 
-    private static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot, RecordParts? parts)
+    /// <summary>
+    /// The record of one annotation alone (emission mode <c>Deltas</c>): the document's id, pipeline and sequence, and under
+    /// <c>annotations</c> only the latest one. The <c>complete</c> record still carries the whole state.
+    /// </summary>
+    public static byte[] DeltaToUtf8(DocumentSnapshot snapshot) =>
+        Encode(ref t_recordBuffer, ref t_recordWriter, snapshot, static (writer, snapshot) =>
+        {
+            writer.WriteStartObject();
+            WriteHead(writer, snapshot);
+            writer.WriteStartObject("annotations");
+            var annotation = snapshot.Annotations[^1];
+            writer.WritePropertyName(annotation.Name);
+            WriteAnnotation(writer, annotation);
+            writer.WriteEndObject();
+            WriteTail(writer, snapshot);
+        });
+
+    private static void WriteHead(Utf8JsonWriter writer, DocumentSnapshot snapshot)
     {
-        writer.WriteStartObject();
         writer.WriteString("id", snapshot.Id);
         writer.WriteStartObject("pipeline");
         writer.WriteString("tag", snapshot.PipelineTag);
         writer.WriteString("version", snapshot.PipelineVersion);
         writer.WriteEndObject();
+    }
+
+    private static void WriteTail(Utf8JsonWriter writer, DocumentSnapshot snapshot)
+    {
+        writer.WriteString("status", snapshot.Status == DocumentStatus.Complete ? "complete" : "running");
+        writer.WriteNumber("sequence", snapshot.Sequence);
+        writer.WriteEndObject();
+    }
+
+    private static void Write(Utf8JsonWriter writer, DocumentSnapshot snapshot, RecordParts? parts)
+    {
+        writer.WriteStartObject();
+        WriteHead(writer, snapshot);
         writer.WritePropertyName("document");
         if (parts is null) writer.WriteRawValue(snapshot.Document.Json, skipInputValidation: true);
         else writer.WriteRawValue(parts.Document(snapshot.Document), skipInputValidation: true);
@@ -42,9 +71,7 @@ public static class DocumentSnapshotJson
             else writer.WriteRawValue(parts.Annotation(i, annotation), skipInputValidation: true);
         }
         writer.WriteEndObject();
-        writer.WriteString("status", snapshot.Status == DocumentStatus.Complete ? "complete" : "running");
-        writer.WriteNumber("sequence", snapshot.Sequence);
-        writer.WriteEndObject();
+        WriteTail(writer, snapshot);
     }
 
     private static void WriteAnnotation(Utf8JsonWriter writer, AnnotationRecord annotation)

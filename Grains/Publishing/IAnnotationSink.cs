@@ -1,5 +1,4 @@
 using Herald.Grains.Documents;
-using Herald.Grains.Ingestion;
 
 namespace Herald.Grains.Publishing;
 
@@ -14,9 +13,6 @@ public interface IAnnotationSink
 
     /// <summary>Starts publishing one run of one document.</summary>
     IDocumentPublication Begin(string documentId);
-
-    /// <summary>Sends an input document whose results cannot be published to the dead-letter topic, with the reason; completes when durable.</summary>
-    Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason);
 }
 
 /// <summary>The records of one document run, in order: any number of annotation records, then the final one.</summary>
@@ -41,5 +37,4 @@ public sealed class NoAnnotationSink : IAnnotationSink, IDocumentPublication
     public IDocumentPublication Begin(string documentId) => this;
     public void Annotated(DocumentSnapshot snapshot) { }
     public Task CompletedAsync(DocumentSnapshot snapshot) => Task.CompletedTask;
-    public Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason) => Task.CompletedTask;
 }

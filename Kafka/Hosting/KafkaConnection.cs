@@ -53,8 +53,8 @@ public sealed class KafkaConnection : IAsyncDisposable
 
     public KafkaOptions Options => _options;
 
-    /// <summary>The input topic's partition count, after making sure Herald's topics exist.</summary>
-    public int InputPartitions => _inputPartitions.Value;
+    /// <summary>Makes sure Herald's topics exist (once; blocks up to the connect timeout) and returns the input topic's partition count.</summary>
+    public int EnsureTopics() => _inputPartitions.Value;
 
     /// <summary>Settings every client shares: the bootstrap servers and the configured extras (security, ...).</summary>
     public T Configure<T>(T config) where T : ClientConfig

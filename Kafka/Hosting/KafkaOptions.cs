@@ -1,10 +1,14 @@
 namespace Herald.Kafka.Hosting;
 
-/// <summary>What Herald publishes to the central topic: every annotation (the full history) or completions only.</summary>
+/// <summary>What Herald publishes to the central topic for each document.</summary>
 public enum EmissionMode
 {
+    /// <summary>A record per annotation carrying the whole state so far, and the complete record: the latest record per key is the whole state (suits compacted topics).</summary>
     All,
+    /// <summary>The complete record only.</summary>
     Complete,
+    /// <summary>A record per annotation carrying only that annotation, and the complete record with the whole state: full history at a fraction of the bytes.</summary>
+    Deltas,
 }
 
 /// <summary>What to do with a bad input too large to dead-letter whole.</summary>
@@ -21,13 +25,14 @@ public enum StartPosition
     Latest,
 }
 
-/// <summary>One pipeline's consumption of the input topic.</summary>
+/// <summary>One pipeline's consumption of the input topic, overriding its file's <c>input:</c> where set.</summary>
 public sealed class PipelineConsumerOptions
 {
     /// <summary>Defaults to <c>herald-{tag}</c>.</summary>
     public string? ConsumerGroup { get; set; }
 
-    public StartPosition StartFrom { get; set; } = StartPosition.Earliest;
+    /// <summary>Overrides the pipeline file's <c>input: { start }</c>; with neither, the earliest offset.</summary>
+    public StartPosition? StartFrom { get; set; }
 }
 
 /// <summary>Configuration section <c>Herald:Kafka</c>.</summary>
@@ -73,6 +78,18 @@ public sealed class KafkaOptions
     /// many are read and unfinished. Enough to keep the annotators busy; more only costs memory.
     /// </summary>
     public int MaxInFlightPerPartition { get; set; } = 256;
+
+    /// <summary>
+    /// The consumer groups' session timeout: how long a silo that died unannounced keeps its partitions before the group
+    /// gives them to the others (Kafka's brokers accept 6 s to 30 min by default).
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When partitions leave a silo (a rebalance, a retired pipeline, a shutdown), how long it waits for their documents in
+    /// flight to finish before committing what finished; the rest is read again by the next owner.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// A bad input too large for the producer to copy whole into the dead-letter topic: <c>Truncate</c> (the default)

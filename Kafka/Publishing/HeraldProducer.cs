@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Herald.Kafka.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Kafka.Publishing;
 
@@ -9,9 +10,12 @@ namespace Herald.Kafka.Publishing;
 /// </summary>
 public sealed class HeraldProducer : IDisposable
 {
-    public HeraldProducer(KafkaConnection connection)
+    public HeraldProducer(KafkaConnection connection, ILogger<HeraldProducer> logger)
     {
-        Producer = new ProducerBuilder<byte[]?, byte[]?>(connection.Configure(Settings())).Build();
+        Producer = new ProducerBuilder<byte[]?, byte[]?>(connection.Configure(Settings()))
+            .SetErrorHandler((_, error) => logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka producer: {Reason} ({Code})", error.Reason, error.Code))
+            .SetLogHandler((_, log) => logger.Log(LibRdKafkaLog.Level(log.Level), "librdkafka {Facility} (producer): {Message}", log.Facility, log.Message))
+            .Build();
     }
 
     /// <summary>The producer settings, before the connection's (bootstrap servers, security) are added.</summary>

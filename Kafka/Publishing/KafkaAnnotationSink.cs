@@ -3,7 +3,6 @@ using System.Text;
 using Confluent.Kafka;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 using Herald.Grains.Documents;
-using Herald.Grains.Ingestion;
 using Herald.Grains.Publishing;
 using Herald.Kafka.Hosting;
 
@@ -20,7 +19,9 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
 
     private readonly ConcurrentDictionary<string, (Headers Annotation, Headers Complete)> _headers = new(StringComparer.Ordinal);
 
-    public bool PublishesEachAnnotation => connection.Options.Emit == EmissionMode.All;
+    public bool PublishesEachAnnotation => connection.Options.Emit != EmissionMode.Complete;
+
+    internal EmissionMode Emit => connection.Options.Emit;
 
     public IDocumentPublication Begin(string documentId) => new KafkaDocumentPublication(this, documentId);
 
@@ -44,21 +45,9 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
 
     /// <summary>A record the broker refused: unpublishable when retrying cannot help (too large, invalid), else the error as is.</summary>
     internal Exception Refused(ProduceException<byte[]?, byte[]?> e, string documentId) =>
-        DeadLetters.IsTooLarge(e.Error.Code) || e.Error.Code == ErrorCode.InvalidMsg
+        Ingestion.InputDeadLetters.IsTooLarge(e.Error.Code) || e.Error.Code == ErrorCode.InvalidMsg
             ? new UnpublishableRecordException($"the record of document '{documentId}' cannot be published to {Topic}: {e.Error.Reason}", e)
             : e;
-
-    public async Task DeadLetterAsync(DocumentInput document, InputPosition source, string pipeline, string reason)
-    {
-        // The checkpoint key is "group/topic/partition": the source's topic and partition are its last two segments.
-        var parts = source.CheckpointKey.Split('/');
-        await producer.Producer.ProduceAsync(connection.Options.DeadLetterTopic, new Message<byte[]?, byte[]?>
-        {
-            Key = Encoding.UTF8.GetBytes(document.Id),
-            Value = Encoding.UTF8.GetBytes(document.Json),
-            Headers = DeadLetters.Headers(reason, parts[^2], int.Parse(parts[^1]), source.Offset, pipeline),
-        });
-    }
 }
 
 /// <summary>Header names of Herald's records.</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using Herald.Grains.Documents;
 using Herald.Grains.Publishing;
+using Herald.Kafka.Hosting;
 
 namespace Herald.Kafka.Publishing;
 
@@ -26,7 +27,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
         _sink = sink;
         _documentId = documentId;
         _key = Encoding.UTF8.GetBytes(documentId);
-        _parts = sink.PublishesEachAnnotation ? new() : null;
+        _parts = sink.Emit == EmissionMode.All ? new() : null;
         _delivered = OnDelivered;
     }
 
@@ -47,7 +48,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
             var record = new Message<byte[]?, byte[]?>
             {
                 Key = _key,
-                Value = DocumentSnapshotJson.ToUtf8(snapshot, _parts),
+                Value = !complete && _sink.Emit == EmissionMode.Deltas ? DocumentSnapshotJson.DeltaToUtf8(snapshot) : DocumentSnapshotJson.ToUtf8(snapshot, _parts),
                 Headers = _sink.Headers(snapshot.PipelineTag, complete),
             };
             _sink.Producer.Produce(_sink.Topic, record, _delivered);

@@ -18,7 +18,8 @@ public sealed partial class PipelineYamlReader
     public const int DefaultRetries = 1;
     public const int MaxRetries = 10;
 
-    private static readonly string[] TopLevelKeys = ["pipeline", "description", "annotators"];
+    private static readonly string[] TopLevelKeys = ["pipeline", "description", "input", "annotators"];
+    private static readonly string[] InputKeys = ["start", "sample"];
     private static readonly string[] AnnotatorKeys = ["name", "version", "kind", "requires", "when", "timeout", "retries", "options"];
 
     private readonly string _source;
@@ -97,7 +98,41 @@ public sealed partial class PipelineYamlReader
                 break;
         }
         var description = Value(root, "description") is YamlScalarNode d ? d.Value : null;
-        return tag is null ? null : new PipelineDeclaration(tag, description, annotators, _source, baseDirectory, text);
+        var input = ReadInput(root);
+        return tag is null ? null : new PipelineDeclaration(tag, description, input, annotators, _source, baseDirectory, text);
+    }
+
+    /// <summary><c>input: { start: earliest | latest | 2026-01-01T00:00:00Z, sample: 0.05 }</c>; both optional.</summary>
+    private PipelineInput ReadInput(YamlMappingNode root)
+    {
+        switch (Value(root, "input"))
+        {
+            case null:
+                return PipelineInput.Everything;
+            case YamlMappingNode map:
+                CheckKeys(map, InputKeys, "input");
+                var input = PipelineInput.Everything;
+                if (Value(map, "start") is { } start)
+                {
+                    var text = (start as YamlScalarNode)?.Value;
+                    if (string.Equals(text, "earliest", StringComparison.OrdinalIgnoreCase)) input = input with { Start = InputStart.Earliest };
+                    else if (string.Equals(text, "latest", StringComparison.OrdinalIgnoreCase)) input = input with { Start = InputStart.Latest };
+                    else if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) && text!.Contains('-'))
+                        input = input with { Start = InputStart.Time, StartTime = time };
+                    else Problem(start, $"input: start must be earliest, latest or an ISO-8601 date-time such as 2026-01-01T00:00:00Z, not '{text}'");
+                }
+                if (Value(map, "sample") is { } sample)
+                {
+                    if (sample is YamlScalarNode { Value: { } text } && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share)
+                        && share is > 0 and <= 1)
+                        input = input with { Sample = share };
+                    else Problem(sample, $"input: sample must be a share of documents greater than 0 and at most 1, such as 0.05, not '{(sample as YamlScalarNode)?.Value}'");
+                }
+                return input;
+            case var other:
+                Problem(other, "'input' must be a mapping such as { start: earliest, sample: 0.05 }");
+                return PipelineInput.Everything;
+        }
     }
 
     private AnnotatorDeclaration? ReadAnnotator(YamlMappingNode map)

@@ -2,7 +2,6 @@ using System.Text;
 using Herald.Annotators;
 using Herald.Grains.Pipelines;
 using Herald.Pipelines;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Herald.Silo.Api;
 
@@ -31,8 +30,7 @@ public static class PipelineEndpoints
     }
 
     private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler deployed, AnnotatorKindCatalog kinds, AnnotatorInstances instances,
-        PipelineDeployer deployer, ClusterChanges changes,
-        [FromServices] IEnumerable<IInputTags> inputs)
+        PipelineDeployer deployer, ClusterChanges changes)
     {
         string yaml;
         using (var reader = new StreamReader(request.Body, Encoding.UTF8))
@@ -51,13 +49,8 @@ public static class PipelineEndpoints
 
         var state = await changes.Control.SetDeploymentAsync(tag, yaml);
         var (applied, silos) = await changes.WaitAppliedAsync(state.Epoch, state.Version);
-        // Kafka readers exist for the tags in the pipelines folder at start; a new tag is served to the API only until then.
-        var readsInput = inputs.Any(i => i.Tags.Contains(tag));
-        return Results.Ok(new
-        {
-            tag, version = pipeline.VersionId, appliedBySilos = applied, silos, readsInput,
-            note = readsInput ? null : $"no input reader exists for '{tag}': it serves /api/annotate; add its file to the pipelines folder to read the input topic",
-        });
+        // Every silo that applied it starts reading the input topic for it within a second (its own consumer group).
+        return Results.Ok(new { tag, version = pipeline.VersionId, appliedBySilos = applied, silos });
     }
 
     private static async Task<IResult> RetireAsync(string tag, PipelineRegistry registry, ClusterChanges changes)

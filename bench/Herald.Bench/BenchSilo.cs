@@ -35,7 +35,7 @@ internal sealed class BenchSilo : IAsyncDisposable
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: $"bench-{mode}", clusterId: $"bench-{mode}")
             .AddHerald(o => o.PipelinesPath = pipelines)
-            .AddHeraldKafka(["bench"], o =>
+            .AddHeraldKafka(o =>
             {
                 o.BootstrapServers = traffic.Broker.BootstrapServers;
                 o.Emit = mode;

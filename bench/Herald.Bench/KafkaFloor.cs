@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Herald.Grains.Documents;
+using Herald.Kafka.Hosting;
 using Herald.Kafka.Publishing;
 
 namespace Herald.Bench;
@@ -15,7 +16,7 @@ namespace Herald.Bench;
 internal sealed class KafkaFloor : IAsyncDisposable
 {
     private static readonly string[] Nodes = ["a", "b", "c", "d", "e"];
-    private static readonly (byte[] Value, Headers Headers)[] AllRecords = Records();
+    private static readonly (byte[] Value, Headers Headers)[] AllRecords = Records(EmissionMode.All);
 
     private readonly RoundTraffic _traffic = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -29,13 +30,13 @@ internal sealed class KafkaFloor : IAsyncDisposable
     public static KafkaFloor Start() => new();
 
     /// <summary>Produces <paramref name="documents"/> new documents at once and waits for all their completions.</summary>
-    public async Task<EndToEndResult> RunAsync(int documents, bool everyAnnotation)
+    public async Task<EndToEndResult> RunAsync(int documents, EmissionMode mode)
     {
-        _records = everyAnnotation ? AllRecords : [AllRecords[^1]];
+        _records = Records(mode);
         var readBefore = Interlocked.Read(ref _bytesRead);
         var (elapsed, latencies, _, used) = await _traffic.RunAsync(documents);
         if (Interlocked.Read(ref _failures) > 0) throw new InvalidOperationException($"{_failures} records were not delivered");
-        var name = everyAnnotation ? "Kafka only, records of emit all" : "Kafka only, records of emit complete";
+        var name = $"Kafka only, records of emit {mode.ToString().ToLowerInvariant()}";
         return EndToEndResult.From(name, documents, elapsed, latencies, Interlocked.Read(ref _bytesRead) - readBefore, used);
     }
 
@@ -65,8 +66,8 @@ internal sealed class KafkaFloor : IAsyncDisposable
         return true;
     }
 
-    /// <summary>A document's records as Herald encodes them for the 5-node no-op DAG: one per annotation, then the final one.</summary>
-    private static (byte[] Value, Headers Headers)[] Records()
+    /// <summary>A document's records as Herald encodes them for the 5-node no-op DAG in an emission mode: one per annotation (none with Complete), then the final one.</summary>
+    private static (byte[] Value, Headers Headers)[] Records(EmissionMode mode)
     {
         var now = DateTimeOffset.UtcNow;
         var document = new DocumentInput("doc-0", "text", null, """{"id":"doc-0","text":"text"}""");
@@ -74,8 +75,9 @@ internal sealed class KafkaFloor : IAsyncDisposable
         var pipeline = Encoding.UTF8.GetBytes("bench");
         var annotation = RecordHeaders.For(pipeline, "annotation"u8.ToArray());
         var complete = RecordHeaders.For(pipeline, "complete"u8.ToArray());
-        return Enumerable.Range(1, Nodes.Length)
-            .Select(n => (DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("bench", "v1", document, annotations[..n], DocumentStatus.Running, n, now, null)), annotation))
+        DocumentSnapshot Running(int n) => new("bench", "v1", document, annotations[..n], DocumentStatus.Running, n, now, null);
+        return Enumerable.Range(1, mode == EmissionMode.Complete ? 0 : Nodes.Length)
+            .Select(n => (mode == EmissionMode.Deltas ? DocumentSnapshotJson.DeltaToUtf8(Running(n)) : DocumentSnapshotJson.ToUtf8(Running(n)), annotation))
             .Append((DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("bench", "v1", document, annotations, DocumentStatus.Complete, Nodes.Length + 1, now, now)), complete))
             .ToArray();
     }

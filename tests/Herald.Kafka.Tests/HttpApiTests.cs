@@ -109,7 +109,8 @@ public sealed class HttpApiTests(HttpSilo silo)
         Assert.Equal(changed.ToJsonString(), letter.Message.Value);
         Assert.StartsWith("document 'http-once-1' already completed in pipeline 'news' with different content", Header(letter, "herald-reason"));
         await Task.Delay(1000);
-        var completes = silo.Kafka.ReadAll(HttpSilo.Annotations).Where(r => r.Message.Key == "http-once-1" && Header(r, "herald-event") == "complete").ToList();
+        var completes = silo.Kafka.ReadAll(HttpSilo.Annotations)
+            .Where(r => r.Message.Key == "http-once-1" && Header(r, "herald-event") == "complete" && Header(r, "herald-pipeline") == "news").ToList();
         Assert.Equal(recorded, Assert.Single(completes).Message.Value);
         Assert.Contains("herald_documents_conflicting", await client.GetStringAsync("metrics"));
     }

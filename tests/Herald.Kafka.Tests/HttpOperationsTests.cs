@@ -101,17 +101,31 @@ public sealed class HttpOperationsTests(HttpSilo silo)
     }
 
     [Fact]
-    public async Task A_pipeline_deployed_over_http_can_be_used_and_retired()
+    public async Task A_pipeline_deployed_over_http_reads_all_history_at_once_and_stops_reading_when_retired()
     {
         using var client = silo.Operator();
-        var deployed = await client.PutAsync("api/pipelines/scratch", new StringContent(RulesYaml("scratch"), Encoding.UTF8, "application/yaml"));
+        var before = Enumerable.Range(0, 20).Select(i => $"backfill-before-{i}").ToList();
+        await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, before.Select(id => KafkaPipelineCluster.Document(id)));
+        var yaml = RulesYaml("scratch").Replace("annotators:", "input: { start: earliest }\nannotators:");
+        var deployed = await client.PutAsync("api/pipelines/scratch", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
         Assert.Equal(HttpStatusCode.OK, deployed.StatusCode);
-        // No Kafka reader exists for a tag born over HTTP, and the answer says so.
-        Assert.False((bool)JsonNode.Parse(await deployed.Content.ReadAsStringAsync())!["readsInput"]!);
+        var during = Enumerable.Range(0, 20).Select(i => $"backfill-during-{i}").ToList();
+        await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, during.Select(id => KafkaPipelineCluster.Document(id)));
+
+        // A backfill: the new tag reads the input topic from its start, history and new documents alike.
+        Assert.Equal(40, Completes(before.Concat(during).ToList(), Patience, pipeline: "scratch").Count);
         var annotated = await client.PostAsJsonAsync("api/annotate", new { pipeline = "scratch", text = "Hollin Bank names Ada Reyes as chief executive." });
         Assert.Equal(HttpStatusCode.OK, annotated.StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync("api/pipelines/scratch")).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the silo's reader sees the retirement within a second, drains and commits
+        var committed = silo.Kafka.Committed("herald-scratch", HttpSilo.Input, 4);
+        Assert.Equal(silo.Kafka.EndOffsets(HttpSilo.Input, 4), committed);
+        await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, [KafkaPipelineCluster.Document("after-scratch-retired")]);
+        Completes(["after-scratch-retired"], TimeSpan.FromSeconds(30), pipeline: "news");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(Completes(["after-scratch-retired"], TimeSpan.FromSeconds(1), pipeline: "scratch"));
+        Assert.Equal(committed, silo.Kafka.Committed("herald-scratch", HttpSilo.Input, 4)); // its offsets stay where it left them
 
         await AssertProblemAsync(await client.PostAsJsonAsync("api/annotate", new { pipeline = "scratch", text = "x" }), HttpStatusCode.NotFound, "no pipeline 'scratch' is deployed");
         await AssertProblemAsync(await client.DeleteAsync("api/pipelines/scratch"), HttpStatusCode.NotFound, "no pipeline 'scratch' is deployed");
@@ -119,17 +133,47 @@ public sealed class HttpOperationsTests(HttpSilo silo)
     }
 
     [Fact]
-    public async Task Input_for_a_retired_pipeline_is_dead_lettered_and_its_partitions_move_on()
+    public async Task A_sampled_pipeline_takes_its_share_and_always_the_same_documents()
+    {
+        using var client = silo.Operator();
+        var ids = Enumerable.Range(0, 300).Select(i => $"sampled-{i}").ToList();
+        var yaml = RulesYaml("canary").Replace("annotators:", "input: { start: latest, sample: 0.3 }\nannotators:");
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("api/pipelines/canary", new StringContent(yaml, Encoding.UTF8, "application/yaml"))).StatusCode);
+        try
+        {
+            // "latest" is pinned once the canary's reader has taken its partitions.
+            await WaitForAsync(() => Task.FromResult(silo.Kafka.Committed("herald-canary", HttpSilo.Input, 4).All(o => o >= 0)), "the canary taking its partitions");
+            await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, ids.Select(id => KafkaPipelineCluster.Document(id)));
+            Completes(ids, Patience, pipeline: "news"); // everything ran in the live pipeline
+            await WaitForAsync(() => Task.FromResult(silo.Kafka.Committed("herald-canary", HttpSilo.Input, 4).SequenceEqual(silo.Kafka.EndOffsets(HttpSilo.Input, 4))),
+                "the canary settling every message");
+
+            var taken = Completes(ids, TimeSpan.FromSeconds(2), pipeline: "canary").Keys.ToHashSet();
+            Assert.InRange(taken.Count, 60, 120); // 30% of 300, give or take
+            // The same documents every time: those whose id hashes into the sample, on any silo and after any restart.
+            var input = new Herald.Pipelines.PipelineInput(null, null, 0.3);
+            Assert.Equal(ids.Where(input.Takes).Order(), taken.Order());
+        }
+        finally
+        {
+            await client.DeleteAsync("api/pipelines/canary");
+        }
+    }
+
+    [Fact]
+    public async Task A_retired_pipeline_stops_reading_and_takes_up_where_it_left_off_when_deployed_again()
     {
         using var client = silo.Operator();
         var yaml = (string)JsonNode.Parse(await client.GetStringAsync("api/pipelines/news"))!["yaml"]!;
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync("api/pipelines/news")).StatusCode);
         try
         {
+            await Task.Delay(TimeSpan.FromSeconds(2)); // its reader drains, commits and leaves the group
             await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, [KafkaPipelineCluster.Document("after-retire")]);
-            var letters = silo.Kafka.ReadUntil("herald.deadletter", rs => rs.Any(r => r.Message.Key == "after-retire"), Patience);
-            var letter = Assert.Single(letters, r => r.Message.Key == "after-retire");
-            Assert.StartsWith("pipeline 'news' is retired", Header(letter, "herald-reason"));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Neither run nor refused: nobody reads the input for a retired pipeline.
+            Assert.Empty(Completes(["after-retire"], TimeSpan.FromSeconds(1)));
+            Assert.DoesNotContain(silo.Kafka.ReadAll("herald.deadletter"), r => r.Message.Key == "after-retire");
             // With no pipeline left the silo stays ready: on Kubernetes it must stay in its Service to take the next deploy.
             using var probe = silo.Anonymous();
             var ready = await probe.GetAsync("health/ready");
@@ -139,6 +183,8 @@ public sealed class HttpOperationsTests(HttpSilo silo)
         {
             Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("api/pipelines/news", new StringContent(yaml, Encoding.UTF8, "application/yaml"))).StatusCode);
         }
+        // Deployed again, it reads on from its group's committed offsets: what came meanwhile runs.
+        Assert.Single(Completes(["after-retire"], Patience));
         var deadline = DateTime.UtcNow + Patience;
         while (!silo.Kafka.Committed("herald-news", HttpSilo.Input, 4).SequenceEqual(silo.Kafka.EndOffsets(HttpSilo.Input, 4)) && DateTime.UtcNow < deadline)
             await Task.Delay(200);
@@ -170,12 +216,14 @@ public sealed class HttpOperationsTests(HttpSilo silo)
         }
     }
 
-    /// <summary>The complete records of these documents on the central topic, read until all (or <paramref name="atLeast"/>) are there or the wait ends.</summary>
-    private Dictionary<string, JsonNode> Completes(IReadOnlyList<string> ids, TimeSpan wait, int? atLeast = null)
+    /// <summary>The complete records of these documents in a pipeline, read until all (or <paramref name="atLeast"/>) are there or the wait ends.</summary>
+    private Dictionary<string, JsonNode> Completes(IReadOnlyList<string> ids, TimeSpan wait, int? atLeast = null, string pipeline = "news")
     {
         var wanted = ids.ToHashSet();
-        return silo.Kafka.ReadUntil(HttpSilo.Annotations, records => records.Count(r => wanted.Contains(r.Message.Key!) && Header(r, "herald-event") == "complete") >= (atLeast ?? ids.Count), wait)
-            .Where(r => wanted.Contains(r.Message.Key!) && Header(r, "herald-event") == "complete" && Header(r, "herald-pipeline") == "news")
+        bool Wanted(Confluent.Kafka.ConsumeResult<string?, string> r) =>
+            wanted.Contains(r.Message.Key!) && Header(r, "herald-event") == "complete" && Header(r, "herald-pipeline") == pipeline;
+        return silo.Kafka.ReadUntil(HttpSilo.Annotations, records => records.Count(Wanted) >= (atLeast ?? ids.Count), wait)
+            .Where(Wanted)
             .GroupBy(r => r.Message.Key!)
             .ToDictionary(g => g.Key, g => JsonNode.Parse(g.Last().Message.Value)!);
     }

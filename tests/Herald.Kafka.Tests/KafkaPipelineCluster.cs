@@ -34,9 +34,10 @@ public sealed class KafkaPipelineCluster : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo
             .AddHerald(o => o.PipelinesPath = _pipelines)
-            .AddHeraldKafka(["news", "backfill"], o =>
+            .AddHeraldKafka(o =>
             {
                 o.BootstrapServers = Broker.BootstrapServers;
+                o.SessionTimeout = TimeSpan.FromSeconds(3); // a silo that dies unannounced loses its partitions this fast
                 o.MaxMessageBytes = MaxMessageBytes;
                 o.Pipelines["news"] = new PipelineConsumerOptions { StartFrom = StartPosition.Latest };
                 o.Pipelines["backfill"] = new PipelineConsumerOptions { StartFrom = StartPosition.Earliest };

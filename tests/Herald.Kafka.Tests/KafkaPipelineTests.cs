@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
-using Herald.Grains.Ingestion;
 using static Herald.Kafka.Tests.KafkaPipelineCluster;
 using static Herald.Kafka.Tests.KafkaTestClient;
 
@@ -104,28 +103,6 @@ public sealed class KafkaPipelineTests(KafkaPipelineCluster fixture)
         // A new document runs in both.
         Assert.Contains(records, r => r.Message.Key == "side-by-side" && IsComplete(r, "news"));
         Assert.Contains(records, r => r.Message.Key == "side-by-side" && IsComplete(r, "backfill"));
-    }
-
-    [Fact]
-    public async Task A_lost_checkpoint_makes_its_reader_start_over_from_the_last_commit_and_nothing_is_skipped()
-    {
-        var ids = Enumerable.Range(0, 40).Select(i => $"lost-checkpoint-{i}").ToList();
-        await fixture.Kafka.ProduceDocumentsAsync(Input, ids.Take(20).Select(id => Document(id)));
-        // As if the checkpoints' silo died: their in-memory windows are gone while the readers live on.
-        for (var partition = 0; partition < Partitions; partition++)
-        {
-            var checkpoint = fixture.Cluster.Client.GetGrain<IInputCheckpointGrain>($"herald-news/{Input}/{partition}");
-            await fixture.Cluster.DeactivateAsync(checkpoint);
-        }
-        var fresh = fixture.Cluster.Client.GetGrain<IInputCheckpointGrain>("herald-news/never-read/0");
-        Assert.Equal(InputCheckpoint.NeedsReset, await fresh.ReceivedAsync([1, 2], []));
-        await fixture.Kafka.ProduceDocumentsAsync(Input, ids.Skip(20).Select(id => Document(id)));
-
-        ReadUntilComplete(ids, "news");
-        var deadline = DateTime.UtcNow + Patience;
-        while (!fixture.Kafka.Committed("herald-news", Input, Partitions).SequenceEqual(fixture.Kafka.EndOffsets(Input, Partitions)) && DateTime.UtcNow < deadline)
-            await Task.Delay(250);
-        Assert.Equal(fixture.Kafka.EndOffsets(Input, Partitions), fixture.Kafka.Committed("herald-news", Input, Partitions));
     }
 
     [Fact]

@@ -14,8 +14,11 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task Kcat_produces_documents_and_reads_the_central_topic_contract()
+    [Theory]
+    [InlineData("All")]
+    [InlineData("Complete")]
+    [InlineData("Deltas")]
+    public async Task Kcat_produces_documents_and_reads_the_central_topic_contract(string emit)
     {
         if (!KcatAvailable())
         {
@@ -30,9 +33,9 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         using var silo = SiloProcess.Start("embedded", bootstrapServers: "", primary: null, new Dictionary<string, string>
         {
             ["Herald__Kafka__EmbeddedPort"] = port.ToString(),
-            ["Herald__Kafka__CreateTopics"] = "true",
+            ["Herald__Kafka__Emit"] = emit,
         });
-        await silo.WaitForAsync(() => silo.CountLines("reads herald.documents") >= 8, Patience, "reading all 8 partitions of its embedded broker");
+        await silo.WaitForAsync(() => silo.CountLines("Pipeline news reads herald.documents") >= 1, Patience, "reading the partitions of its embedded broker");
 
         var documents = Enumerable.Range(0, 5).Select(i => KafkaPipelineCluster.Document($"kcat-{i}")).ToList();
         var lines = documents.Select(d => $"{d["id"]}\t{d.ToJsonString()}").Append("bad-1\t{\"id\": \"bad-1\"}");
@@ -44,14 +47,20 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         documents.Add(new JsonObject { ["id"] = "ok-2", ["text"] = "valid two" });
 
         var completes = new Dictionary<string, JsonObject>();
+        var histories = new Dictionary<string, List<(string Event, JsonObject Record)>>();
         var deadline = DateTime.UtcNow + Patience;
         while (completes.Count < documents.Count && DateTime.UtcNow < deadline)
         {
+            histories.Clear();
             foreach (var envelope in await ReadAllAsync(bootstrap, "herald.annotations"))
             {
                 var headers = Headers(envelope);
-                if (headers.GetValueOrDefault("herald-event") == "complete" && headers.GetValueOrDefault("herald-pipeline") == "news")
-                    completes[(string)envelope["key"]!] = JsonNode.Parse((string)envelope["payload"]!)!.AsObject();
+                if (headers.GetValueOrDefault("herald-pipeline") != "news") continue;
+                var record = JsonNode.Parse((string)envelope["payload"]!)!.AsObject();
+                var key = (string)envelope["key"]!;
+                if (!histories.TryGetValue(key, out var history)) histories[key] = history = [];
+                history.Add((headers["herald-event"]!, record)); // one key, one partition: in order
+                if (headers["herald-event"] == "complete") completes[key] = record;
             }
             if (completes.Count < documents.Count) await Task.Delay(500);
         }
@@ -66,6 +75,7 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
             Assert.True(JsonNode.DeepEquals(sent, record["document"]));
             Assert.Equal(["dates", "entities", "event-type", "money", "signal"], record["annotations"]!.AsObject().Select(a => a.Key).Order(StringComparer.Ordinal));
             Assert.All(record["annotations"]!.AsObject(), a => Assert.True((string)a.Value!["status"]! is "done" or "skipped"));
+            AssertHistory(emit, histories[(string)sent["id"]!], record);
         }
 
         var letters = await ReadAllAsync(bootstrap, "herald.deadletter");
@@ -74,6 +84,35 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         Assert.Equal("{\"id\": \"bad-1\"}", (string)letter["payload"]!);
         var invalid = Assert.Single(letters, l => (string?)l["key"] == "bad-1" && Headers(l)["herald-source-partition"] == "0");
         Assert.Equal("not UTF-8: the byte at offset 26 does not start a valid UTF-8 sequence", Headers(invalid)["herald-reason"]);
+    }
+
+    /// <summary>The records before the complete one, as README's emission modes promise them.</summary>
+    private static void AssertHistory(string emit, List<(string Event, JsonObject Record)> history, JsonObject complete)
+    {
+        Assert.Equal("complete", history[^1].Event);
+        var annotations = history[..^1];
+        if (emit == "Complete")
+        {
+            Assert.Empty(annotations);
+            return;
+        }
+        Assert.Equal(["annotation", "annotation", "annotation", "annotation", "annotation"], annotations.Select(a => a.Event));
+        Assert.Equal([1L, 2, 3, 4, 5], annotations.Select(a => (long)a.Record["sequence"]!));
+        Assert.All(annotations, a => Assert.Equal("running", (string)a.Record["status"]!));
+        if (emit == "All")
+        {
+            // Each carries the whole state so far: the document and every annotation until then.
+            Assert.All(annotations, a => Assert.True(JsonNode.DeepEquals(complete["document"], a.Record["document"])));
+            Assert.Equal([1, 2, 3, 4, 5], annotations.Select(a => a.Record["annotations"]!.AsObject().Count));
+            return;
+        }
+        // Deltas: each carries its one annotation (no document); together they are the complete record's annotations.
+        Assert.All(annotations, a => Assert.Null(a.Record["document"]));
+        Assert.All(annotations, a => Assert.Equal((string)complete["id"]!, (string)a.Record["id"]!));
+        Assert.All(annotations, a => Assert.Equal(complete["pipeline"]!.ToJsonString(), a.Record["pipeline"]!.ToJsonString()));
+        var deltas = annotations.Select(a => Assert.Single(a.Record["annotations"]!.AsObject())).ToList();
+        Assert.Equal(complete["annotations"]!.AsObject().Select(a => a.Key).Order(), deltas.Select(d => d.Key).Order());
+        Assert.All(deltas, d => Assert.True(JsonNode.DeepEquals(complete["annotations"]![d.Key], d.Value)));
     }
 
     /// <summary>Reads a whole topic with kcat's JSON envelope (-J): key, payload and headers of each record.</summary>

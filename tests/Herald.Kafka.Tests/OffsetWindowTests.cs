@@ -1,4 +1,4 @@
-using Herald.Kafka.Checkpoints;
+using Herald.Kafka.Ingestion;
 
 namespace Herald.Kafka.Tests;
 

@@ -14,9 +14,10 @@ public static class OneSiloCluster
         builder.ConfigureSilo((_, silo) => silo
             .ConfigureServices(s => services?.Invoke(s))
             .AddHerald(o => o.PipelinesPath = RulesPipeline.Folder("news"))
-            .AddHeraldKafka(["news"], o =>
+            .AddHeraldKafka(o =>
             {
                 o.BootstrapServers = bootstrapServers;
+                o.SessionTimeout = TimeSpan.FromSeconds(3); // a silo that dies unannounced loses its partitions this fast
                 configure(o);
             }));
         var cluster = builder.Build();

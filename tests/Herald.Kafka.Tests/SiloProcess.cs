@@ -60,6 +60,7 @@ public sealed class SiloProcess : IDisposable
             ["Herald__Clustering__GatewayPort"] = FreePort().ToString(),
             ["Herald__Http__Urls"] = $"http://127.0.0.1:{httpPort}",
             // Declare a dead silo within a few seconds rather than the production defaults.
+            ["Herald__Kafka__SessionTimeout"] = "00:00:03", // the consumer groups give a dead silo's partitions away this fast
             ["Orleans__ClusterMembership__ProbeTimeout"] = "00:00:01",
             ["Orleans__ClusterMembership__NumMissedProbesLimit"] = "2",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -34,9 +34,10 @@ public sealed class SlowDocumentTests
         {
             silo.Services.AddSingleton<AnnotatorKind>(GateAnnotator.Kind);
             silo.AddHerald(o => o.PipelinesPath = folder)
-                .AddHeraldKafka(["gated"], o =>
+                .AddHeraldKafka(o =>
                 {
                     o.BootstrapServers = broker.BootstrapServers;
+                    o.SessionTimeout = TimeSpan.FromSeconds(3); // a silo that dies unannounced loses its partitions this fast
                     o.Emit = EmissionMode.Complete;
                     o.MaxInFlightPerPartition = 8; // far fewer than the documents behind the slow one
                 });

@@ -39,6 +39,46 @@ public sealed class PipelineValidationTests
     }
 
     [Fact]
+    public void A_pipeline_says_where_its_input_starts_and_which_share_it_takes()
+    {
+        var problems = new List<PipelineProblem>();
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances());
+        var canary = compiler.Compile("""
+            pipeline: news-canary
+            input: { start: earliest, sample: 0.05 }
+            annotators:
+              - { name: money, version: 1.0.0, kind: money }
+            """, "test.yaml", Path.GetTempPath(), problems)!;
+        var dated = compiler.Compile("""
+            pipeline: dated
+            input: { start: 2026-01-01T00:00:00Z }
+            annotators:
+              - { name: money, version: 1.0.0, kind: money }
+            """, "test.yaml", Path.GetTempPath(), problems)!;
+
+        Assert.Empty(problems);
+        Assert.Equal(new PipelineInput(InputStart.Earliest, null, 0.05), canary.Input);
+        Assert.Equal(new PipelineInput(InputStart.Time, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), 1.0), dated.Input);
+        // A stable share: the same ids every time, close to the share asked for.
+        var ids = Enumerable.Range(0, 20_000).Select(i => $"doc-{i}").ToList();
+        Assert.InRange(ids.Count(canary.Input.Takes), 850, 1150);
+        Assert.Equal(ids.Where(canary.Input.Takes), ids.Where(new PipelineInput(null, null, 0.05).Takes));
+        Assert.All(ids, id => Assert.True(dated.Input.Takes(id)));
+    }
+
+    [Theory]
+    [InlineData("input: { start: yesterday }", "test.yaml:2:17: input: start must be earliest, latest or an ISO-8601 date-time such as 2026-01-01T00:00:00Z, not 'yesterday'")]
+    [InlineData("input: { sample: 1.5 }", "test.yaml:2:18: input: sample must be a share of documents greater than 0 and at most 1, such as 0.05, not '1.5'")]
+    [InlineData("input: { sample: 0 }", "test.yaml:2:18: input: sample must be a share of documents greater than 0 and at most 1, such as 0.05, not '0'")]
+    [InlineData("input: { from: earliest }", "test.yaml:2:10: unknown key 'from' in input (expected one of: start, sample)")]
+    [InlineData("input: earliest", "test.yaml:2:8: 'input' must be a mapping such as { start: earliest, sample: 0.05 }")]
+    public void A_bad_input_section_is_refused_with_where_and_why(string input, string problem)
+    {
+        var problems = Problems($"pipeline: news\n{input}\nannotators:\n  - {{ name: money, version: 1.0.0, kind: money }}\n");
+        Assert.Equal([problem], problems);
+    }
+
+    [Fact]
     public void Unknown_kind_lists_the_known_kinds()
     {
         var problems = Problems("""
@@ -194,7 +234,7 @@ public sealed class PipelineValidationTests
             """);
         Assert.Equal(
         [
-            "test.yaml:2:1: unknown key 'extra' in pipeline file (expected one of: pipeline, description, annotators)",
+            "test.yaml:2:1: unknown key 'extra' in pipeline file (expected one of: pipeline, description, input, annotators)",
             "test.yaml:1:11: pipeline tag 'News Feed' must be lower-case letters, digits, '.', '_' or '-'",
             "test.yaml:4:29: annotator 'money': version '1.0' is not a SemVer 2.0 version such as 1.2.0",
             "test.yaml:4:58: annotator 'money': timeout must be a positive duration such as 250ms, 5s or 2m",

@@ -1,11 +1,11 @@
-namespace Herald.Kafka.Checkpoints;
+namespace Herald.Kafka.Ingestion;
 
 /// <summary>
 /// Offsets of one partition between "received" and "completed". Documents complete in any order; the offset
 /// safe to commit is the lowest one still in flight, or one past the highest received when none is.
 /// Offsets may have gaps (compaction, transaction markers): only received offsets count.
 /// </summary>
-public sealed class OffsetWindow
+internal sealed class OffsetWindow
 {
     private readonly SortedSet<long> _inFlight = [];
     private long _next;

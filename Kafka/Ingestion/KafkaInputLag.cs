@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Herald.Grains.Monitoring;
 
-namespace Herald.Kafka.Streams;
+namespace Herald.Kafka.Ingestion;
 
 /// <summary>
 /// Where each of this silo's partition readers stands against its partition's end: the status view's consumer lag,

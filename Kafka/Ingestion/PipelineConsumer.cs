@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Herald.Grains.Pipelines;
+using Herald.Kafka.Hosting;
+using Herald.Pipelines;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Kafka.Ingestion;
+
+/// <summary>
+/// One pipeline's reader of the input topic on this silo: a member of the pipeline's consumer group, which spreads the
+/// partitions over the silos (cooperative-sticky assignment) and moves them when a silo joins, leaves or dies. Each
+/// message goes straight to <see cref="DocumentDispatcher"/>, at most <see cref="KafkaOptions.MaxInFlightPerPartition"/>
+/// per partition at once; the committed offset of a partition is the contiguous low-water mark of settled messages
+/// (<see cref="OffsetWindow"/>). Every call on the Kafka consumer happens on this reader's own thread.
+/// </summary>
+internal sealed class PipelineConsumer : IAsyncDisposable
+{
+    private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly string _tag;
+    private readonly KafkaConnection _connection;
+    private readonly KafkaOptions _options;
+    private readonly PipelineRegistry _pipelines;
+    private readonly DocumentDispatcher _dispatcher;
+    private readonly KafkaInputLag _lag;
+    private readonly ILogger _logger;
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly Dictionary<int, PartitionProgress> _partitions = [];
+    private readonly ConcurrentQueue<(PartitionProgress Partition, long Offset)> _settled = new();
+    private readonly CancellationTokenSource _stopReading = new();
+    private readonly CancellationTokenSource _stopDispatching = new();
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DateTime _nextHousekeeping;
+    private readonly DateTime _startedAt = DateTime.UtcNow;
+    private DateTime? _joinedAt;
+
+    public PipelineConsumer(string tag, KafkaConnection connection, PipelineRegistry pipelines, DocumentDispatcher dispatcher, KafkaInputLag lag, ILogger logger)
+    {
+        (_tag, _connection, _options, _pipelines, _dispatcher, _lag, _logger) = (tag, connection, connection.Options, pipelines, dispatcher, lag, logger);
+        Group = _options.ConsumerGroupFor(tag);
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(connection.Configure(new ConsumerConfig
+        {
+            GroupId = Group,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)Math.Max(100, _options.SessionTimeout.TotalMilliseconds / 4),
+            // Offsets are stored only up to each partition's low-water mark, then committed in the background.
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 1000,
+            EnableAutoOffsetStore = false,
+            // A committed offset that retention has already deleted resumes at the oldest record, never the newest.
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 50,
+            // The group's state, to tell operators when a reader cannot join its group (librdkafka retries silently).
+            StatisticsIntervalMs = 5000,
+        }))
+            .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => Lost(partitions))
+            .SetStatisticsHandler((_, json) => WatchGroup(json))
+            .SetErrorHandler((_, error) => _logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka consumer of pipeline {Tag}: {Reason} ({Code})", _tag, error.Reason, error.Code))
+            .SetLogHandler((_, log) => _logger.Log(LibRdKafkaLog.Level(log.Level), "librdkafka {Facility} (pipeline {Tag}): {Message}", log.Facility, _tag, log.Message))
+            .Build();
+        _thread = new Thread(Run) { IsBackground = true, Name = $"herald-input-{tag}" };
+    }
+
+    public string Group { get; }
+
+    public void Start()
+    {
+        _consumer.Subscribe(_options.InputTopic);
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            while (!_stopReading.IsCancellationRequested)
+            {
+                ApplySettled();
+                if (DateTime.UtcNow >= _nextHousekeeping) Housekeeping();
+                ConsumeResult<byte[]?, byte[]?>? message;
+                try
+                {
+                    message = _consumer.Consume(TimeSpan.FromMilliseconds(50));
+                }
+                catch (KafkaException e)
+                {
+                    _logger.LogWarning(e, "Pipeline {Tag} could not read {Topic}: {Reason}", _tag, _options.InputTopic, e.Error.Reason);
+                    Thread.Sleep(100);
+                    continue;
+                }
+                if (message is { IsPartitionEOF: false }) Dispatch(message);
+            }
+            // Leaving the group revokes every partition: each is drained and committed (Revoked) before the others take it.
+            _consumer.Close();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "The input reader of pipeline {Tag} failed", _tag);
+        }
+        finally
+        {
+            _stopDispatching.Cancel();
+            _consumer.Dispose();
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Dispatch(ConsumeResult<byte[]?, byte[]?> message)
+    {
+        if (!_partitions.TryGetValue(message.Partition.Value, out var partition)) return; // no longer ours
+        var offset = message.Offset.Value;
+        partition.Window.Received(offset);
+        if (partition.Window.InFlight >= _options.MaxInFlightPerPartition && !partition.Paused)
+        {
+            _consumer.Pause([partition.Partition]);
+            partition.Paused = true;
+        }
+        _dispatcher.SettleAsync(_tag, message, _stopDispatching.Token).ContinueWith(
+            static (task, state) =>
+            {
+                var (settled, partition, offset) = ((ConcurrentQueue<(PartitionProgress, long)>, PartitionProgress, long))state!;
+                // Only a message that was settled counts: one abandoned at shutdown is read again by the next owner.
+                if (task.IsCompletedSuccessfully) settled.Enqueue((partition, offset));
+            },
+            (_settled, partition, offset), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Takes settled messages into their partitions' windows, and resumes partitions back under half the in-flight limit.</summary>
+    private void ApplySettled()
+    {
+        while (_settled.TryDequeue(out var settled))
+        {
+            var partition = settled.Partition;
+            // A partition revoked and assigned again starts a new window: settlements of the old one do not count.
+            if (!_partitions.TryGetValue(partition.Partition.Partition.Value, out var current) || !ReferenceEquals(current, partition)) continue;
+            partition.Window.Completed(settled.Offset);
+            if (partition.Paused && partition.Window.InFlight <= _options.MaxInFlightPerPartition / 2)
+            {
+                _consumer.Resume([partition.Partition]);
+                partition.Paused = false;
+            }
+        }
+    }
+
+    /// <summary>Once a second: store each partition's low-water mark for the background commit, and report the lag.</summary>
+    private void Housekeeping()
+    {
+        _nextHousekeeping = DateTime.UtcNow + HousekeepingPeriod;
+        foreach (var partition in _partitions.Values)
+        {
+            var commit = partition.Window.CommitOffset;
+            if (commit > partition.Stored)
+            {
+                try
+                {
+                    _consumer.StoreOffset(new TopicPartitionOffset(partition.Partition, commit));
+                    partition.Stored = commit;
+                }
+                catch (KafkaException e)
+                {
+                    _logger.LogWarning("Pipeline {Tag} could not store offset {Offset} of {Partition}: {Reason}", _tag, commit, partition.Partition, e.Error.Reason);
+                }
+            }
+            var end = _consumer.GetWatermarkOffsets(partition.Partition).High.Value;
+            var position = _consumer.Position(partition.Partition).Value is var read and >= 0 ? read : partition.Stored;
+            if (end >= 0) _lag.Update(_tag, partition.Partition.Topic, partition.Partition.Partition.Value, position, end);
+        }
+    }
+
+    /// <summary>
+    /// From librdkafka's statistics: warns while this reader has not joined its group for longer than the connect timeout
+    /// (no coordinator, the cluster away), since librdkafka keeps retrying without a word.
+    /// </summary>
+    private void WatchGroup(string statistics)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(statistics);
+        if (!json.RootElement.TryGetProperty("cgrp", out var group)) return;
+        var state = group.GetProperty("state").GetString();
+        if (state == "up")
+        {
+            _joinedAt ??= DateTime.UtcNow;
+            return;
+        }
+        var waiting = DateTime.UtcNow - (_joinedAt ?? _startedAt);
+        if (_joinedAt is not null) _joinedAt = null;
+        if (waiting > _options.ConnectTimeout)
+            _logger.LogWarning("Pipeline {Tag} has not joined its consumer group {Group} for {Seconds:0} s (group state '{State}', joining '{Join}'): is the group coordinator of {Bootstrap} reachable? Retrying",
+                _tag, Group, waiting.TotalSeconds, state, group.TryGetProperty("join_state", out var join) ? join.GetString() : "?", _connection.BootstrapServers);
+    }
+
+    /// <summary>The group gave this silo partitions: each starts at its committed offset, or where the pipeline's input says.</summary>
+    private IEnumerable<TopicPartitionOffset> Assigned(List<TopicPartition> partitions)
+    {
+        var timeout = _options.ConnectTimeout;
+        var committed = UntilAnswered(() => _consumer.Committed(partitions, timeout).ToDictionary(c => c.Partition.Value, c => c.Offset));
+        var starts = new List<TopicPartitionOffset>();
+        var pins = new List<TopicPartitionOffset>();
+        foreach (var partition in partitions)
+        {
+            var offset = committed.GetValueOrDefault(partition.Partition.Value, Offset.Unset);
+            if (offset == Offset.Unset)
+            {
+                offset = UntilAnswered(() => FirstOffset(partition, timeout));
+                // Pinned at once: a "latest" group that restarted before its first commit would skip what came meanwhile.
+                pins.Add(new TopicPartitionOffset(partition, offset));
+            }
+            _partitions[partition.Partition.Value] = new PartitionProgress(partition, offset.Value);
+            starts.Add(new TopicPartitionOffset(partition, offset));
+        }
+        if (pins.Count > 0)
+        {
+            try
+            {
+                _consumer.Commit(pins);
+            }
+            catch (KafkaException e)
+            {
+                _logger.LogWarning("Pipeline {Tag} could not pin its start offsets: {Reason}", _tag, e.Error.Reason);
+            }
+        }
+        if (starts.Count > 0) _logger.LogInformation("Pipeline {Tag} reads {Partitions} (group {Group})", _tag, string.Join(", ", starts.Select(s => $"{s.Topic} [{s.Partition.Value}] from offset {s.Offset.Value}")), Group);
+        return starts;
+    }
+
+    /// <summary>A broker query during assignment: retried until answered, since the assignment cannot go on without it.</summary>
+    private T UntilAnswered<T>(Func<T> query)
+    {
+        while (true)
+        {
+            try
+            {
+                return query();
+            }
+            catch (KafkaException e) when (!_stopReading.IsCancellationRequested)
+            {
+                _logger.LogWarning("Pipeline {Tag} cannot take its partitions yet ({Reason}): trying again", _tag, e.Error.Reason);
+                Thread.Sleep(1000);
+            }
+        }
+    }
+
+    private Offset FirstOffset(TopicPartition partition, TimeSpan timeout)
+    {
+        var input = _pipelines.Find(_tag)?.Input ?? PipelineInput.Everything;
+        var start = _options.ConsumerFor(_tag).StartFrom switch
+        {
+            StartPosition.Earliest => InputStart.Earliest,
+            StartPosition.Latest => InputStart.Latest,
+            _ => input.Start ?? InputStart.Earliest,
+        };
+        var watermarks = _consumer.QueryWatermarkOffsets(partition, timeout);
+        if (start == InputStart.Earliest) return watermarks.Low;
+        if (start == InputStart.Latest) return watermarks.High;
+        var found = _consumer.OffsetsForTimes([new TopicPartitionTimestamp(partition, new Timestamp(input.StartTime!.Value))], timeout).Single().Offset;
+        return found.Value >= 0 ? found : watermarks.High; // nothing at or after that time yet: from the end
+    }
+
+    /// <summary>Partitions leave this silo in good order: their documents in flight may finish (within the drain timeout), then what settled is committed.</summary>
+    private void Revoked(List<TopicPartitionOffset> revoked)
+    {
+        var leaving = revoked.Select(r => _partitions.GetValueOrDefault(r.Partition.Value)).OfType<PartitionProgress>().ToList();
+        var deadline = DateTime.UtcNow + _options.DrainTimeout;
+        while (leaving.Any(p => p.Window.InFlight > 0) && DateTime.UtcNow < deadline)
+        {
+            ApplySettled();
+            Thread.Sleep(10);
+        }
+        ApplySettled();
+        var commits = leaving.Select(p => new TopicPartitionOffset(p.Partition, p.Window.CommitOffset)).ToList();
+        try
+        {
+            if (commits.Count > 0) _consumer.Commit(commits);
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("Pipeline {Tag} could not commit {Partitions} on hand-over: {Reason}", _tag, string.Join(", ", commits), e.Error.Reason);
+        }
+        Forget(leaving);
+        if (commits.Count > 0) _logger.LogInformation("Pipeline {Tag} handed over {Partitions}", _tag, string.Join(", ", commits.Select(c => $"[{c.Partition.Value}] at {c.Offset.Value}")));
+    }
+
+    /// <summary>Partitions taken away without a hand-over (this silo was too slow to answer the group): nothing to commit, they are someone else's.</summary>
+    private void Lost(List<TopicPartitionOffset> lost)
+    {
+        _logger.LogWarning("Pipeline {Tag} lost {Partitions} to the group; their documents in flight will be read again", _tag, string.Join(", ", lost.Select(l => l.Partition.Value)));
+        Forget(lost.Select(l => _partitions.GetValueOrDefault(l.Partition.Value)).OfType<PartitionProgress>().ToList());
+    }
+
+    private void Forget(List<PartitionProgress> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _partitions.Remove(partition.Partition.Partition.Value);
+            _lag.Remove(_tag, partition.Partition.Topic, partition.Partition.Partition.Value);
+        }
+    }
+
+    /// <summary>Stops reading, drains and commits the partitions, and leaves the group.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopReading.Cancel();
+        if (_thread.IsAlive) await _stopped.Task;
+        _stopReading.Dispose();
+        _stopDispatching.Dispose();
+    }
+
+    /// <summary>One partition this silo owns, from the moment the group assigned it until it leaves.</summary>
+    private sealed class PartitionProgress(TopicPartition partition, long start)
+    {
+        public TopicPartition Partition { get; } = partition;
+        public OffsetWindow Window { get; } = new(start);
+        public bool Paused { get; set; }
+        public long Stored { get; set; } = start;
+    }
+}

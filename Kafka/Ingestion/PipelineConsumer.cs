@@ -13,10 +13,19 @@ namespace Herald.Kafka.Ingestion;
 /// message goes straight to <see cref="DocumentDispatcher"/>, at most <see cref="KafkaOptions.MaxInFlightPerPartition"/>
 /// per partition at once; the committed offset of a partition is the contiguous low-water mark of settled messages
 /// (<see cref="OffsetWindow"/>). Every call on the Kafka consumer happens on this reader's own thread.
+/// <para>
+/// Messages past a partition's limit wait in a read-ahead backlog; only when that holds <see cref="ReadAhead"/> times the
+/// limit is the partition paused. Pausing is kept for a partition that is really behind: librdkafka refetches a resumed
+/// partition only when its broker thread next wakes, up to a second later when every partition was paused, which a
+/// pause at every limit turned into stalls (2,300 instead of 7,000-11,000 documents/s in bench -- kafka).
+/// </para>
 /// </summary>
 internal sealed class PipelineConsumer : IAsyncDisposable
 {
     private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>Messages read ahead per partition, in multiples of the in-flight limit, before the partition is paused; it resumes at half.</summary>
+    private const int ReadAhead = 4;
 
     private readonly string _tag;
     private readonly KafkaConnection _connection;
@@ -113,13 +122,24 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     private void Dispatch(ConsumeResult<byte[]?, byte[]?> message)
     {
         if (!_partitions.TryGetValue(message.Partition.Value, out var partition)) return; // no longer ours
-        var offset = message.Offset.Value;
-        partition.Window.Received(offset);
-        if (partition.Window.InFlight >= _options.MaxInFlightPerPartition && !partition.Paused)
+        partition.Window.Received(message.Offset.Value);
+        if (partition.Running < _options.MaxInFlightPerPartition)
+        {
+            Start(partition, message);
+            return;
+        }
+        partition.Backlog.Enqueue(message);
+        if (!partition.Paused && partition.Backlog.Count >= ReadAhead * _options.MaxInFlightPerPartition)
         {
             _consumer.Pause([partition.Partition]);
             partition.Paused = true;
         }
+    }
+
+    private void Start(PartitionProgress partition, ConsumeResult<byte[]?, byte[]?> message)
+    {
+        partition.Running++;
+        var offset = message.Offset.Value;
         _dispatcher.SettleAsync(_tag, message, _stopDispatching.Token).ContinueWith(
             static (task, state) =>
             {
@@ -130,16 +150,18 @@ internal sealed class PipelineConsumer : IAsyncDisposable
             (_settled, partition, offset), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Takes settled messages into their partitions' windows, and resumes partitions back under half the in-flight limit.</summary>
+    /// <summary>Takes settled messages into their partitions' windows, starts what waited behind them, and resumes partitions whose backlog shrank.</summary>
     private void ApplySettled()
     {
         while (_settled.TryDequeue(out var settled))
         {
             var partition = settled.Partition;
+            partition.Running--;
             // A partition revoked and assigned again starts a new window: settlements of the old one do not count.
             if (!_partitions.TryGetValue(partition.Partition.Partition.Value, out var current) || !ReferenceEquals(current, partition)) continue;
             partition.Window.Completed(settled.Offset);
-            if (partition.Paused && partition.Window.InFlight <= _options.MaxInFlightPerPartition / 2)
+            while (partition.Running < _options.MaxInFlightPerPartition && partition.Backlog.TryDequeue(out var next)) Start(partition, next);
+            if (partition.Paused && partition.Backlog.Count <= ReadAhead * _options.MaxInFlightPerPartition / 2)
             {
                 _consumer.Resume([partition.Partition]);
                 partition.Paused = false;
@@ -264,8 +286,10 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     private void Revoked(List<TopicPartitionOffset> revoked)
     {
         var leaving = revoked.Select(r => _partitions.GetValueOrDefault(r.Partition.Value)).OfType<PartitionProgress>().ToList();
+        // What was only read ahead is not started: the next owner reads it (the commit stays below it).
+        foreach (var partition in leaving) partition.Backlog.Clear();
         var deadline = DateTime.UtcNow + _options.DrainTimeout;
-        while (leaving.Any(p => p.Window.InFlight > 0) && DateTime.UtcNow < deadline)
+        while (leaving.Any(p => p.Running > 0) && DateTime.UtcNow < deadline)
         {
             ApplySettled();
             Thread.Sleep(10);
@@ -316,5 +340,11 @@ internal sealed class PipelineConsumer : IAsyncDisposable
         public OffsetWindow Window { get; } = new(start);
         public bool Paused { get; set; }
         public long Stored { get; set; } = start;
+
+        /// <summary>Dispatched and not settled yet.</summary>
+        public int Running { get; set; }
+
+        /// <summary>Read, but waiting for a free slot under the in-flight limit.</summary>
+        public Queue<ConsumeResult<byte[]?, byte[]?>> Backlog { get; } = new();
     }
 }

@@ -22,7 +22,10 @@ namespace Herald.Kafka.Ingestion;
 /// </summary>
 internal sealed class PipelineConsumer : IAsyncDisposable
 {
-    private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromSeconds(1);
+    // Offsets are stored often (locally; librdkafka commits them every half second): what a crash makes run twice is
+    // what settled since the last commit.
+    private static readonly TimeSpan StorePeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LagPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages read ahead per partition, in multiples of the in-flight limit, before the partition is paused; it resumes at half.</summary>
     private const int ReadAhead = 4;
@@ -41,7 +44,8 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _stopDispatching = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DateTime _nextHousekeeping;
+    private DateTime _nextStore;
+    private DateTime _nextLag;
     private readonly DateTime _startedAt = DateTime.UtcNow;
     private DateTime? _joinedAt;
 
@@ -57,7 +61,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
             HeartbeatIntervalMs = (int)Math.Max(100, _options.SessionTimeout.TotalMilliseconds / 4),
             // Offsets are stored only up to each partition's low-water mark, then committed in the background.
             EnableAutoCommit = true,
-            AutoCommitIntervalMs = 1000,
+            AutoCommitIntervalMs = 500,
             EnableAutoOffsetStore = false,
             // A committed offset that retention has already deleted resumes at the oldest record, never the newest.
             AutoOffsetReset = AutoOffsetReset.Earliest,
@@ -90,7 +94,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
             while (!_stopReading.IsCancellationRequested)
             {
                 ApplySettled();
-                if (DateTime.UtcNow >= _nextHousekeeping) Housekeeping();
+                if (DateTime.UtcNow >= _nextStore) StoreOffsets();
                 ConsumeResult<byte[]?, byte[]?>? message;
                 try
                 {
@@ -169,10 +173,13 @@ internal sealed class PipelineConsumer : IAsyncDisposable
         }
     }
 
-    /// <summary>Once a second: store each partition's low-water mark for the background commit, and report the lag.</summary>
-    private void Housekeeping()
+    /// <summary>Stores each partition's low-water mark for the background commit, and once a second reports the lag.</summary>
+    private void StoreOffsets()
     {
-        _nextHousekeeping = DateTime.UtcNow + HousekeepingPeriod;
+        var now = DateTime.UtcNow;
+        _nextStore = now + StorePeriod;
+        var reportLag = now >= _nextLag;
+        if (reportLag) _nextLag = now + LagPeriod;
         foreach (var partition in _partitions.Values)
         {
             var commit = partition.Window.CommitOffset;
@@ -188,6 +195,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
                     _logger.LogWarning("Pipeline {Tag} could not store offset {Offset} of {Partition}: {Reason}", _tag, commit, partition.Partition, e.Error.Reason);
                 }
             }
+            if (!reportLag) continue;
             var end = _consumer.GetWatermarkOffsets(partition.Partition).High.Value;
             var position = _consumer.Position(partition.Partition).Value is var read and >= 0 ? read : partition.Stored;
             if (end >= 0) _lag.Update(_tag, partition.Partition.Topic, partition.Partition.Partition.Value, position, end);

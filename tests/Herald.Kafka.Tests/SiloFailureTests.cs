@@ -102,6 +102,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
         var (missing, duplicates) = Outcome(ids);
         output.WriteLine($"SIGTERM to B with {inFlight} documents produced but not yet committed: it exited after {stopping.TotalSeconds:0.0} s; {duplicates} duplicate complete records");
+        foreach (var line in b.Output.Split(Environment.NewLine).Where(l => l.Contains("handed over") || l.Contains("commit") || l.Contains("lost"))) output.WriteLine($"  B: {line.Trim()}");
         Assert.Equal(0, missing);
         Assert.InRange(duplicates, 0, inFlight);
         Assert.Equal(0, b.ExitCode);

@@ -9,7 +9,7 @@ namespace Herald.Bench;
 
 /// <summary>
 /// A Herald silo on its own embedded broker, started once and measured for many rounds, as a running cluster is:
-/// input topic -> the 5-node no-op DAG -> central topic (<see cref="RoundTraffic"/>).
+/// input topic -> a no-op DAG -> central topic (<see cref="RoundTraffic"/>).
 /// </summary>
 internal sealed class BenchSilo : IAsyncDisposable
 {
@@ -23,11 +23,11 @@ internal sealed class BenchSilo : IAsyncDisposable
 
     public string Name => $"Herald, emit {_mode.ToString().ToLowerInvariant()}";
 
-    public static async Task<BenchSilo> StartAsync(EmissionMode mode)
+    public static async Task<BenchSilo> StartAsync(EmissionMode mode, NoopDag dag)
     {
         var traffic = new RoundTraffic();
         var pipelines = Directory.CreateTempSubdirectory("herald-bench-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(pipelines, "bench.yaml"), DagBenchmark.Pipeline);
+        await File.WriteAllTextAsync(Path.Combine(pipelines, "bench.yaml"), dag.Yaml());
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

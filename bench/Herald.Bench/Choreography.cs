@@ -9,26 +9,22 @@ namespace Herald.Bench;
 /// <summary>
 /// The architecture Herald replaces: every annotator is an independent Kafka consumer and producer on one
 /// central topic. Each reads every record, remembers which annotations each document has, ignores records
-/// until its own dependencies are there, then publishes its annotation. Same 5-node DAG, same no-op work.
+/// until its own dependencies are there, then publishes its annotation. The same DAG as Herald's, the same no-op work.
 /// </summary>
 public static class Choreography
 {
-    private static readonly (string Name, string[] Requires)[] Dag =
-    [
-        ("a", ["input"]), ("b", ["a"]), ("c", ["a"]), ("d", ["b", "c"]), ("e", ["d"]),
-    ];
-
-    public static EndToEndResult Run(string bootstrap, string topic, int documents)
+    public static EndToEndResult Run(string bootstrap, string topic, int documents, NoopDag dag)
     {
         using var stop = new CancellationTokenSource();
         long bytesRead = 0;
-        var annotators = Dag.Select(node => Task.Factory.StartNew(() =>
+        var annotators = dag.Nodes.Select(node => Task.Factory.StartNew(() =>
         {
-            var read = RunAnnotator(bootstrap, topic, node.Name, node.Requires, stop.Token);
+            // The first layer's annotators wait for the document itself.
+            var read = RunAnnotator(bootstrap, topic, node.Name, node.Requires.Length == 0 ? ["input"] : node.Requires, stop.Token);
             Interlocked.Add(ref bytesRead, read);
         }, TaskCreationOptions.LongRunning)).ToArray();
 
-        // Documents enter as "input" events on the central topic; a document is done when "e" is published.
+        // Documents enter as "input" events on the central topic; a document is done when the last node's annotation is published.
         var sent = new Dictionary<string, long>(documents);
         ProcessUsage start;
         using var consumer = Consumer(bootstrap, "choreography-observer", topic);
@@ -45,11 +41,11 @@ public static class Choreography
             producer.Flush();
         }
         var (elapsed, latencies) = EndToEndResult.AwaitCompletions(consumer, sent,
-            record => JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("name").GetString() == "e");
+            record => JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("name").GetString() == dag.Last);
         var used = ProcessUsage.Now() - start;
         stop.Cancel();
         Task.WaitAll(annotators);
-        return EndToEndResult.From("choreography (5 independent consumers)", documents, elapsed, latencies, bytesRead, used);
+        return EndToEndResult.From($"choreography ({dag.Size} independent consumers)", documents, elapsed, latencies, bytesRead, used);
     }
 
     private static long RunAnnotator(string bootstrap, string topic, string name, string[] requires, CancellationToken stop)

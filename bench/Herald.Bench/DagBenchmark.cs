@@ -29,20 +29,10 @@ public static class DagBenchmark
         }
     }
 
-    public const string Pipeline = """
-        pipeline: bench
-        annotators:
-          - { name: a, version: 1.0.0, kind: noop }
-          - { name: b, version: 1.0.0, kind: noop, requires: [a@^1] }
-          - { name: c, version: 1.0.0, kind: noop, requires: [a@^1] }
-          - { name: d, version: 1.0.0, kind: noop, requires: [b@^1, c@^1] }
-          - { name: e, version: 1.0.0, kind: noop, requires: [d@^1] }
-        """;
-
     public static async Task RunAsync(Settings settings)
     {
         var folder = Directory.CreateTempSubdirectory("herald-bench-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(folder, "bench.yaml"), settings.PipelineFile is { } file ? File.ReadAllText(file) : Pipeline);
+        await File.WriteAllTextAsync(Path.Combine(folder, "bench.yaml"), settings.PipelineFile is { } file ? File.ReadAllText(file) : NoopDag.Layered(5).Yaml());
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<AnnotatorKind>(NoopAnnotator.Kind);

@@ -9,14 +9,14 @@ namespace Herald.Bench;
 /// CPU time, which other load on a shared machine disturbs far less than throughput, managed allocations, and
 /// the share of the round the runtime spent paused for garbage collection.
 /// </summary>
-public sealed record EndToEndResult(string Name, double DocumentsPerSecond, double P50Ms, double P99Ms, long BytesRead,
+public sealed record EndToEndResult(string Name, int Documents, double DocumentsPerSecond, double P50Ms, double P99Ms, long BytesRead,
     double CpuUsPerDocument, double AllocatedKbPerDocument, double GcPausePercent)
 {
     public static EndToEndResult From(string name, int documents, TimeSpan elapsed, List<double> latenciesMs, long bytesRead, ProcessUsage used)
     {
         latenciesMs.Sort();
         double Percentile(double p) => latenciesMs[Math.Min(latenciesMs.Count - 1, (int)(p * latenciesMs.Count))];
-        return new(name, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead,
+        return new(name, documents, documents / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), bytesRead,
             used.Cpu.TotalMicroseconds / documents, used.AllocatedBytes / 1024.0 / documents, 100 * used.GcPause / used.Wall);
     }
 
@@ -46,7 +46,7 @@ public sealed record EndToEndResult(string Name, double DocumentsPerSecond, doub
     public static EndToEndResult Median(IReadOnlyList<EndToEndResult> rounds)
     {
         double Mid(Func<EndToEndResult, double> f) => rounds.Select(f).Order().ElementAt(rounds.Count / 2);
-        return new(rounds[0].Name, Mid(r => r.DocumentsPerSecond), Mid(r => r.P50Ms), Mid(r => r.P99Ms), (long)Mid(r => r.BytesRead),
+        return new(rounds[0].Name, rounds[0].Documents, Mid(r => r.DocumentsPerSecond), Mid(r => r.P50Ms), Mid(r => r.P99Ms), (long)Mid(r => r.BytesRead),
             Mid(r => r.CpuUsPerDocument), Mid(r => r.AllocatedKbPerDocument), Mid(r => r.GcPausePercent));
     }
 }

@@ -15,13 +15,11 @@ namespace Herald.Bench;
 /// </summary>
 internal sealed class KafkaFloor : IAsyncDisposable
 {
-    private static readonly string[] Nodes = ["a", "b", "c", "d", "e"];
-    private static readonly (byte[] Value, Headers Headers)[] AllRecords = Records(EmissionMode.All);
 
     private readonly RoundTraffic _traffic = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _passThrough;
-    private volatile (byte[] Value, Headers Headers)[] _records = AllRecords;
+    private volatile (byte[] Value, Headers Headers)[] _records = [];
     private long _bytesRead;
     private long _failures;
 
@@ -30,9 +28,9 @@ internal sealed class KafkaFloor : IAsyncDisposable
     public static KafkaFloor Start() => new();
 
     /// <summary>Produces <paramref name="documents"/> new documents at once and waits for all their completions.</summary>
-    public async Task<EndToEndResult> RunAsync(int documents, EmissionMode mode)
+    public async Task<EndToEndResult> RunAsync(int documents, EmissionMode mode, NoopDag dag)
     {
-        _records = Records(mode);
+        _records = Records(mode, dag);
         var readBefore = Interlocked.Read(ref _bytesRead);
         var (elapsed, latencies, _, used) = await _traffic.RunAsync(documents);
         if (Interlocked.Read(ref _failures) > 0) throw new InvalidOperationException($"{_failures} records were not delivered");
@@ -66,19 +64,20 @@ internal sealed class KafkaFloor : IAsyncDisposable
         return true;
     }
 
-    /// <summary>A document's records as Herald encodes them for the 5-node no-op DAG in an emission mode: one per annotation (none with Complete), then the final one.</summary>
-    private static (byte[] Value, Headers Headers)[] Records(EmissionMode mode)
+    /// <summary>A document's records as Herald encodes them for a no-op DAG in an emission mode: one per annotation (none with Complete), then the final one.</summary>
+    private static (byte[] Value, Headers Headers)[] Records(EmissionMode mode, NoopDag dag)
     {
+        var nodes = dag.Nodes.Select(n => n.Name).ToArray();
         var now = DateTimeOffset.UtcNow;
         var document = new DocumentInput("doc-0", "text", null, """{"id":"doc-0","text":"text"}""");
-        var annotations = Nodes.Select(n => new AnnotationRecord(n, "1.0.0", AnnotationStatus.Done, new AnnotationOutput("""{"ok":true}""", null), null, 0.042, 1, now)).ToArray();
+        var annotations = nodes.Select(n => new AnnotationRecord(n, "1.0.0", AnnotationStatus.Done, new AnnotationOutput("""{"ok":true}""", null), null, 0.042, 1, now)).ToArray();
         var pipeline = Encoding.UTF8.GetBytes("bench");
         var annotation = RecordHeaders.For(pipeline, "annotation"u8.ToArray());
         var complete = RecordHeaders.For(pipeline, "complete"u8.ToArray());
         DocumentSnapshot Running(int n) => new("bench", "v1", document, annotations[..n], DocumentStatus.Running, n, now, null);
-        return Enumerable.Range(1, mode == EmissionMode.Complete ? 0 : Nodes.Length)
+        return Enumerable.Range(1, mode == EmissionMode.Complete ? 0 : nodes.Length)
             .Select(n => (mode == EmissionMode.Deltas ? DocumentSnapshotJson.DeltaToUtf8(Running(n)) : DocumentSnapshotJson.ToUtf8(Running(n)), annotation))
-            .Append((DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("bench", "v1", document, annotations, DocumentStatus.Complete, Nodes.Length + 1, now, now)), complete))
+            .Append((DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("bench", "v1", document, annotations, DocumentStatus.Complete, nodes.Length + 1, now, now)), complete))
             .ToArray();
     }
 

@@ -8,7 +8,8 @@ switch (scenario)
         await DagBenchmark.RunAsync(DagBenchmark.Settings.FromArgs(args.Skip(1).ToArray()));
         return 0;
     case "kafka":
-        await KafkaBenchmark.RunAsync(Arg("--documents", 20_000), Arg("--rounds", 5), Arg("--warm-up", 200_000));
+        await KafkaBenchmark.RunAsync(Arg("--documents", 20_000), Arg("--rounds", 5), Arg("--warm-up", 200_000),
+            [.. Text("--nodes", "5")!.Split(',').Select(int.Parse)], Text("--csv", null));
         return 0;
     case "models":
         await ModelBenchmark.RunAsync(Repository(), Arg("--documents", 960), Arg("--rounds", 3), Arg("--in-flight", 64));
@@ -17,6 +18,8 @@ switch (scenario)
         Console.Error.WriteLine($"unknown scenario '{scenario}' (known: dag, kafka, models)");
         return 2;
 }
+
+string? Text(string name, string? fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
 

@@ -11,7 +11,8 @@ namespace Herald.Kafka.Ingestion;
 /// <summary>
 /// Settles one input message for one pipeline: reads it, and either runs it in its document grain (done when the grain
 /// returns, which is once its records are durable), leaves it out (not in the pipeline's sample), or dead-letters it with
-/// the reason. Whatever its bytes, the returned task ends only when the message is settled, or when stopping.
+/// the reason. Whatever its bytes, it answers whether the message is settled; not settled means it stays unacknowledged
+/// (its pipeline is no longer deployed on this silo, whose reader is about to stop) and will be read again.
 /// </summary>
 internal sealed class DocumentDispatcher(IGrainFactory grains, PipelineRegistry pipelines, InputDeadLetters deadLetters, KafkaConnection connection,
     ILogger<DocumentDispatcher> logger)
@@ -21,17 +22,20 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, PipelineRegistry 
 
     private readonly int _maxMessageBytes = connection.Options.MaxMessageBytes;
 
-    public async Task SettleAsync(string tag, ConsumeResult<byte[]?, byte[]?> message, CancellationToken stopping)
+    public async Task<bool> SettleAsync(string tag, ConsumeResult<byte[]?, byte[]?> message, CancellationToken stopping)
     {
         var (document, reason) = Read(message);
         if (document is not null)
         {
-            // A retired pipeline's consumer stops within a second; until then its input is refused like any other.
-            if (pipelines.Find(tag) is { } pipeline && !pipeline.Input.Takes(document.Id)) return;
-            reason = await RunAsync(tag, document, stopping);
-            if (reason is null) return;
+            // Retired here (its reader stops within a second): left unacknowledged, so redeploying it reads this again.
+            if (pipelines.Find(tag) is not { } pipeline) return false;
+            if (!pipeline.Input.Takes(document.Id)) return true;
+            (var outcome, reason) = await RunAsync(tag, document, stopping);
+            if (outcome == RunOutcome.Done) return true;
+            if (outcome == RunOutcome.Retired) return false;
         }
         await deadLetters.WriteAsync(message, tag, reason!, stopping);
+        return true;
     }
 
     private (DocumentInput? Document, string? Reason) Read(ConsumeResult<byte[]?, byte[]?> message)
@@ -52,8 +56,17 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, PipelineRegistry 
         }
     }
 
-    /// <summary>Runs the document; null when its records are durable, else why it must be dead-lettered.</summary>
-    private async Task<string?> RunAsync(string tag, DocumentInput document, CancellationToken stopping)
+    private enum RunOutcome
+    {
+        /// <summary>Its records are durable.</summary>
+        Done,
+        /// <summary>The pipeline was retired on this silo meanwhile: leave the message unacknowledged.</summary>
+        Retired,
+        /// <summary>It must be dead-lettered, with the reason.</summary>
+        Refused,
+    }
+
+    private async Task<(RunOutcome, string?)> RunAsync(string tag, DocumentInput document, CancellationToken stopping)
     {
         var grain = grains.GetGrain<IDocumentGrain>(DocumentKey.Format(tag, document.Id));
         for (var attempt = 1; ; attempt++)
@@ -61,7 +74,7 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, PipelineRegistry 
             try
             {
                 await grain.ProcessAsync(document);
-                return null;
+                return (RunOutcome.Done, null);
             }
             catch (TimeoutException)
             {
@@ -72,19 +85,22 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, PipelineRegistry 
             }
             catch (ConflictingDocumentException e)
             {
-                return e.Message;
+                return (RunOutcome.Refused, e.Message);
             }
-            catch (UnknownPipelineException e)
+            catch (UnknownPipelineException)
             {
-                return $"pipeline '{tag}' is retired: {e.Message}";
+                if (pipelines.Find(tag) is null) return (RunOutcome.Retired, null);
+                // Deployed here but not yet on the silo that holds the grain (deployments spread within a second): wait for it.
+                attempt--;
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping);
             }
             catch (UnpublishableRecordException e)
             {
-                return $"results could not be published: {e.Message}";
+                return (RunOutcome.Refused, $"results could not be published: {e.Message}");
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
             {
-                if (attempt >= MaxAttempts) return $"the document could not be processed after {attempt} attempts ({e.GetType().Name}): {e.Message}";
+                if (attempt >= MaxAttempts) return (RunOutcome.Refused, $"the document could not be processed after {attempt} attempts ({e.GetType().Name}): {e.Message}");
                 logger.LogWarning(e, "Document {Id} of pipeline {Tag} failed (attempt {Attempt} of {Max}); trying again", document.Id, tag, attempt, MaxAttempts);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt)), stopping);
             }

@@ -49,6 +49,12 @@ internal sealed class IngestionService(KafkaConnection connection, PipelineRegis
         try
         {
             var deployed = pipelines.Current.Select(p => p.Tag).ToHashSet(StringComparer.Ordinal);
+            foreach (var (tag, dead) in _readers.Where(r => r.Value.Stopped).ToList())
+            {
+                logger.LogError("The input reader of pipeline {Tag} stopped unexpectedly: starting a new one", tag);
+                _stopping.Add(dead.DisposeAsync().AsTask());
+                _readers.Remove(tag);
+            }
             foreach (var tag in deployed.Where(t => !_readers.ContainsKey(t)))
             {
                 var reader = new PipelineConsumer(tag, connection, pipelines, dispatcher, lag, loggers.CreateLogger<PipelineConsumer>());

@@ -31,10 +31,4 @@ internal sealed class OffsetWindow
     }
 
     public void Completed(long offset) => _inFlight.Remove(offset);
-
-    /// <summary>Offsets read and finished at once (dead-lettered): they only move the window forward.</summary>
-    public void Settled(IEnumerable<long> offsets)
-    {
-        foreach (var offset in offsets) _next = Math.Max(_next, offset + 1);
-    }
 }

@@ -39,7 +39,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly Dictionary<int, PartitionProgress> _partitions = [];
-    private readonly ConcurrentQueue<(PartitionProgress Partition, long Offset)> _settled = new();
+    private readonly ConcurrentQueue<(PartitionProgress Partition, long Offset, bool Settled)> _finished = new();
     private readonly CancellationTokenSource _stopReading = new();
     private readonly CancellationTokenSource _stopDispatching = new();
     private readonly Thread _thread;
@@ -69,9 +69,10 @@ internal sealed class PipelineConsumer : IAsyncDisposable
             // The group's state, to tell operators when a reader cannot join its group (librdkafka retries silently).
             StatisticsIntervalMs = 5000,
         }))
-            .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
-            .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions))
-            .SetPartitionsLostHandler((_, partitions) => Lost(partitions))
+            // A rebalance handler must never throw: in cooperative mode the exception would escape into librdkafka and end the process.
+            .SetPartitionsAssignedHandler((_, partitions) => Guarded(() => Assigned(partitions), () => partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))))
+            .SetPartitionsRevokedHandler((_, partitions) => Guarded(() => Revoked(partitions)))
+            .SetPartitionsLostHandler((_, partitions) => Guarded(() => Lost(partitions)))
             .SetStatisticsHandler((_, json) => WatchGroup(json))
             .SetErrorHandler((_, error) => _logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka consumer of pipeline {Tag}: {Reason} ({Code})", _tag, error.Reason, error.Code))
             .SetLogHandler((_, log) => _logger.Log(LibRdKafkaLog.Level(log.Level), "librdkafka {Facility} (pipeline {Tag}): {Message}", log.Facility, _tag, log.Message))
@@ -80,6 +81,9 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     }
 
     public string Group { get; }
+
+    /// <summary>The reader's thread has ended (stopped, or failed): it reads no more.</summary>
+    public bool Stopped => _stopped.Task.IsCompleted;
 
     public void Start()
     {
@@ -93,20 +97,18 @@ internal sealed class PipelineConsumer : IAsyncDisposable
         {
             while (!_stopReading.IsCancellationRequested)
             {
-                ApplySettled();
-                if (DateTime.UtcNow >= _nextStore) StoreOffsets();
-                ConsumeResult<byte[]?, byte[]?>? message;
                 try
                 {
-                    message = _consumer.Consume(TimeSpan.FromMilliseconds(50));
+                    ApplyFinished();
+                    if (DateTime.UtcNow >= _nextStore) StoreOffsets();
+                    if (_consumer.Consume(TimeSpan.FromMilliseconds(50)) is { IsPartitionEOF: false } message) Dispatch(message);
                 }
-                catch (KafkaException e)
+                catch (Exception e)
                 {
-                    _logger.LogWarning(e, "Pipeline {Tag} could not read {Topic}: {Reason}", _tag, _options.InputTopic, e.Error.Reason);
+                    // Whatever failed (a broker error, a rejected pause), the reader goes on: nothing was settled wrongly.
+                    _logger.LogWarning(e, "Pipeline {Tag} could not read {Topic}: {Reason}", _tag, _options.InputTopic, (e as KafkaException)?.Error.Reason ?? e.Message);
                     Thread.Sleep(100);
-                    continue;
                 }
-                if (message is { IsPartitionEOF: false }) Dispatch(message);
             }
             // Leaving the group revokes every partition: each is drained and committed (Revoked) before the others take it.
             _consumer.Close();
@@ -144,26 +146,46 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     {
         partition.Running++;
         var offset = message.Offset.Value;
-        _dispatcher.SettleAsync(_tag, message, _stopDispatching.Token).ContinueWith(
+        SettleAsync(message).ContinueWith(
             static (task, state) =>
             {
-                var (settled, partition, offset) = ((ConcurrentQueue<(PartitionProgress, long)>, PartitionProgress, long))state!;
+                var (finished, partition, offset) = ((ConcurrentQueue<(PartitionProgress, long, bool)>, PartitionProgress, long))state!;
                 // Only a message that was settled counts: one abandoned at shutdown is read again by the next owner.
-                if (task.IsCompletedSuccessfully) settled.Enqueue((partition, offset));
+                finished.Enqueue((partition, offset, task.IsCompletedSuccessfully && task.Result));
             },
-            (_settled, partition, offset), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            (_finished, partition, offset), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Until the message is settled, or the reader stops: a failure that is no verdict on the message is tried again.</summary>
+    private async Task<bool> SettleAsync(ConsumeResult<byte[]?, byte[]?> message)
+    {
+        var stopping = _stopDispatching.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (await _dispatcher.SettleAsync(_tag, message, stopping)) return true;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                _logger.LogError(e, "Pipeline {Tag} could not settle {Topic}/{Partition}@{Offset}; trying again", _tag, message.Topic, message.Partition.Value, message.Offset.Value);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+        return false;
     }
 
     /// <summary>Takes settled messages into their partitions' windows, starts what waited behind them, and resumes partitions whose backlog shrank.</summary>
-    private void ApplySettled()
+    private void ApplyFinished()
     {
-        while (_settled.TryDequeue(out var settled))
+        while (_finished.TryDequeue(out var finished))
         {
-            var partition = settled.Partition;
+            var partition = finished.Partition;
             partition.Running--;
             // A partition revoked and assigned again starts a new window: settlements of the old one do not count.
             if (!_partitions.TryGetValue(partition.Partition.Partition.Value, out var current) || !ReferenceEquals(current, partition)) continue;
-            partition.Window.Completed(settled.Offset);
+            // Unsettled (the reader is stopping): its offset stays in the window, so the commit stays below it.
+            if (finished.Settled) partition.Window.Completed(finished.Offset);
             while (partition.Running < _options.MaxInFlightPerPartition && partition.Backlog.TryDequeue(out var next)) Start(partition, next);
             if (partition.Paused && partition.Backlog.Count <= ReadAhead * _options.MaxInFlightPerPartition / 2)
             {
@@ -223,10 +245,26 @@ internal sealed class PipelineConsumer : IAsyncDisposable
                 _tag, Group, waiting.TotalSeconds, state, group.TryGetProperty("join_state", out var join) ? join.GetString() : "?", _connection.BootstrapServers);
     }
 
+    private T Guarded<T>(Func<T> handler, Func<T> fallback)
+    {
+        try
+        {
+            return handler();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Pipeline {Tag}: a rebalance step failed; its partitions are left to the group", _tag);
+            return fallback();
+        }
+    }
+
+    private void Guarded(Action handler) => Guarded<bool>(() => { handler(); return true; }, () => false);
+
     /// <summary>The group gave this silo partitions: each starts at its committed offset, or where the pipeline's input says.</summary>
     private IEnumerable<TopicPartitionOffset> Assigned(List<TopicPartition> partitions)
     {
         var timeout = _options.ConnectTimeout;
+        if (_stopReading.IsCancellationRequested) return partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)); // leaving anyway
         var committed = UntilAnswered(() => _consumer.Committed(partitions, timeout).ToDictionary(c => c.Partition.Value, c => c.Offset));
         var starts = new List<TopicPartitionOffset>();
         var pins = new List<TopicPartitionOffset>();
@@ -299,10 +337,10 @@ internal sealed class PipelineConsumer : IAsyncDisposable
         var deadline = DateTime.UtcNow + _options.DrainTimeout;
         while (leaving.Any(p => p.Running > 0) && DateTime.UtcNow < deadline)
         {
-            ApplySettled();
+            ApplyFinished();
             Thread.Sleep(10);
         }
-        ApplySettled();
+        ApplyFinished();
         var commits = leaving.Select(p => new TopicPartitionOffset(p.Partition, p.Window.CommitOffset)).ToList();
         try
         {
@@ -327,6 +365,8 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     {
         foreach (var partition in partitions)
         {
+            // librdkafka keeps a pause across reassignment: a partition that came back would never be fetched again.
+            if (partition.Paused) _consumer.Resume([partition.Partition]);
             _partitions.Remove(partition.Partition.Partition.Value);
             _lag.Remove(_tag, partition.Partition.Topic, partition.Partition.Partition.Value);
         }

@@ -131,17 +131,23 @@ internal sealed record AnnotateRequest(string Pipeline, DocumentInput Document, 
         if (hasDocument == (text is not null)) throw BadRequest("give exactly one of 'text' and 'document'");
         if (hasDocument && given.ValueKind != JsonValueKind.Object) throw BadRequest($"'document' must be an object, not {Kind(given)}");
 
-        var json = hasDocument ? JsonNode.Parse(given.GetRawText())!.AsObject() : new JsonObject { ["text"] = text };
-        if (!hasDocument && title is not null) json["title"] = title;
-        var hasOwnId = json["id"] is not null;
-        if (!hasOwnId) json["id"] = $"adhoc-{Guid.NewGuid():n}";
         DocumentInput document;
+        bool hasOwnId;
         try
         {
+            var json = hasDocument ? JsonNode.Parse(given.GetRawText())!.AsObject() : new JsonObject { ["text"] = text };
+            if (!hasDocument && title is not null) json["title"] = title;
+            hasOwnId = json["id"] is not null;
+            if (!hasOwnId) json["id"] = $"adhoc-{Guid.NewGuid():n}";
             document = DocumentParser.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()));
         }
         catch (InvalidDocumentException e)
         {
+            throw BadRequest($"the document is not valid: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            // JsonObject refuses a property named twice.
             throw BadRequest($"the document is not valid: {e.Message}");
         }
         if (document.Text.Length > maxTextLength)

@@ -66,6 +66,7 @@ public sealed class HttpApiTests(HttpSilo silo)
         await AssertProblemAsync(await Post("""{"pipeline": "news", "text": 5}"""u8.ToArray()), HttpStatusCode.BadRequest, "'text' must be a string, not number");
         await AssertProblemAsync(await Post("""{"pipeline": "news", "text": "a", "publish": "yes"}"""u8.ToArray()), HttpStatusCode.BadRequest, "'publish' must be true or false, not string");
         await AssertProblemAsync(await Post("""{"pipeline": "news", "document": {"text": "a", "title": 42}}"""u8.ToArray()), HttpStatusCode.BadRequest, "'title' must be a string, not number");
+        await AssertProblemAsync(await Post("""{"pipeline": "news", "document": {"text": "a", "text": "b"}}"""u8.ToArray()), HttpStatusCode.BadRequest, "the document is not valid");
         await AssertProblemAsync(await Post("""{"pipeline": "news", "text": "a"}"""u8.ToArray(), "text/plain"), HttpStatusCode.UnsupportedMediaType, "POST /api/annotate does not take content type 'text/plain'");
         await AssertProblemAsync(await Post(Encoding.UTF8.GetBytes($$"""{"pipeline": "news", "text": "{{new string('x', 1_100_000)}}"}""")), HttpStatusCode.RequestEntityTooLarge,
             "the request body is larger than Herald:Http:MaxRequestBytes (1000000 bytes)");

@@ -43,6 +43,7 @@ public static class HeraldSiloBuilderExtensions
             MaxTimeout = sp.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout,
         });
         services.TryAddSingleton<PipelineRegistry>();
+        services.TryAddSingleton<IDeployedPipelines>(sp => sp.GetRequiredService<PipelineRegistry>());
         services.TryAddSingleton(typeof(GrainReferences<>));
         services.TryAddSingleton<PipelineMonitor>();
         services.TryAddSingleton<AnnotatorGate>();

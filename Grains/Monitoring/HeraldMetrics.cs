@@ -5,7 +5,7 @@ namespace Herald.Grains.Monitoring;
 /// <summary>The OpenTelemetry instruments of the <c>Herald</c> meter that the engine records (the Kafka and model layers add theirs under the same name).</summary>
 public static class HeraldMetrics
 {
-    public const string MeterName = "Herald";
+    public const string MeterName = HeraldMeter.Name;
 
     private static readonly Meter Meter = new(MeterName);
 

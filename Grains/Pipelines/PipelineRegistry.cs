@@ -7,7 +7,7 @@ namespace Herald.Grains.Pipelines;
 /// The pipelines deployed on this silo: the current version of each tag, and every version ever deployed,
 /// so a document finishes on the version it started with after a redeploy.
 /// </summary>
-public sealed class PipelineRegistry
+public sealed class PipelineRegistry : IDeployedPipelines
 {
     private readonly ConcurrentDictionary<string, CompiledPipeline> _current = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Tag, string Version), CompiledPipeline> _versions = new();
@@ -28,13 +28,4 @@ public sealed class PipelineRegistry
 
     /// <summary>New documents for the tag are refused; documents already running finish on their version.</summary>
     public bool Retire(string tag) => _current.TryRemove(tag, out _);
-}
-
-[GenerateSerializer, Alias("herald.unknown-pipeline")]
-public sealed class UnknownPipelineException : Exception
-{
-    public UnknownPipelineException(string tag, IEnumerable<string> deployed)
-        : base($"no pipeline '{tag}' is deployed (deployed: {string.Join(", ", deployed.Order(StringComparer.Ordinal))})")
-    {
-    }
 }

@@ -14,7 +14,7 @@ namespace Herald.Kafka.Ingestion;
 /// the reason. Whatever its bytes, it answers whether the message is settled; not settled means it stays unacknowledged
 /// (its pipeline is no longer deployed on this silo, whose reader is about to stop) and will be read again.
 /// </summary>
-internal sealed class DocumentDispatcher(IGrainFactory grains, PipelineRegistry pipelines, InputDeadLetters deadLetters, KafkaConnection connection,
+internal sealed class DocumentDispatcher(IGrainFactory grains, IDeployedPipelines pipelines, InputDeadLetters deadLetters, KafkaConnection connection,
     ILogger<DocumentDispatcher> logger)
 {
     /// <summary>Unexpected failures of a run (not timeouts) tried this often before the document is dead-lettered with the last one.</summary>

@@ -10,7 +10,7 @@ namespace Herald.Kafka.Ingestion;
 /// reading (its group's offsets stay committed). On shutdown, every reader drains, commits and leaves its group before
 /// the silo stops taking grain calls.
 /// </summary>
-internal sealed class IngestionService(KafkaConnection connection, PipelineRegistry pipelines, DocumentDispatcher dispatcher, KafkaInputLag lag,
+internal sealed class IngestionService(KafkaConnection connection, IDeployedPipelines pipelines, DocumentDispatcher dispatcher, KafkaInputLag lag,
     ILoggerFactory loggers, ILogger<IngestionService> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(1);

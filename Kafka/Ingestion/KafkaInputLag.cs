@@ -10,7 +10,7 @@ namespace Herald.Kafka.Ingestion;
 /// </summary>
 public sealed class KafkaInputLag : IInputLagSource
 {
-    private static readonly Meter Meter = new(HeraldMetrics.MeterName);
+    private static readonly Meter Meter = new(HeraldMeter.Name);
     private readonly ConcurrentDictionary<(string Pipeline, string Topic, int Partition), PartitionLag> _readers = new();
 
     public KafkaInputLag() =>

@@ -33,7 +33,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     private readonly string _tag;
     private readonly KafkaConnection _connection;
     private readonly KafkaOptions _options;
-    private readonly PipelineRegistry _pipelines;
+    private readonly IDeployedPipelines _pipelines;
     private readonly DocumentDispatcher _dispatcher;
     private readonly KafkaInputLag _lag;
     private readonly ILogger _logger;
@@ -49,7 +49,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     private readonly DateTime _startedAt = DateTime.UtcNow;
     private DateTime? _joinedAt;
 
-    public PipelineConsumer(string tag, KafkaConnection connection, PipelineRegistry pipelines, DocumentDispatcher dispatcher, KafkaInputLag lag, ILogger logger)
+    public PipelineConsumer(string tag, KafkaConnection connection, IDeployedPipelines pipelines, DocumentDispatcher dispatcher, KafkaInputLag lag, ILogger logger)
     {
         (_tag, _connection, _options, _pipelines, _dispatcher, _lag, _logger) = (tag, connection, connection.Options, pipelines, dispatcher, lag, logger);
         Group = _options.ConsumerGroupFor(tag);

@@ -6,7 +6,8 @@ public interface IInputLagSource
     IReadOnlyList<PartitionLag> Current();
 }
 
-internal sealed class NoInputLag : IInputLagSource
+/// <summary>The name of the OpenTelemetry meter every part of Herald records into.</summary>
+public static class HeraldMeter
 {
-    public IReadOnlyList<PartitionLag> Current() => [];
+    public const string Name = "Herald";
 }

@@ -51,6 +51,34 @@ public sealed class AnnotatorInstances
         return existing.Instance;
     }
 
+    /// <summary>
+    /// Checks every remote annotator of a pipeline against its service (reachable, model present, inputs known), in parallel,
+    /// each within <paramref name="timeout"/>: what <c>herald pipelines validate</c> never does, and a deploy must.
+    /// </summary>
+    public async Task<IReadOnlyList<PipelineProblem>> CheckRemotesAsync(CompiledPipeline pipeline, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var checks = pipeline.Nodes.Select(async node =>
+        {
+            if (Get(node.AnnotatorId) is not IRemoteAnnotator remote) return null;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                await remote.CheckAsync(deadline.Token);
+                return null;
+            }
+            catch (AnnotatorConfigurationException e)
+            {
+                return new PipelineProblem(pipeline.Source, 0, 0, $"annotator '{node.Name}' ({node.Spec.Kind}): {e.Message}");
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return new PipelineProblem(pipeline.Source, 0, 0, $"annotator '{node.Name}' ({node.Spec.Kind}): {remote.Endpoint} did not answer within {Durations.Format(timeout)}");
+            }
+        });
+        return [.. (await Task.WhenAll(checks)).OfType<PipelineProblem>()];
+    }
+
     private sealed record Deployed(AnnotatorSpec Spec, IReadOnlyList<string> Files, IAnnotator Instance);
 
     /// <summary>The instance for name@version; throws when no deployed pipeline declares it.</summary>

@@ -30,7 +30,7 @@ public sealed class CompiledPipeline(string tag, string versionId, string? descr
 
 /// <summary>One annotator of a compiled pipeline.</summary>
 public sealed class PipelineNode(
-    int index, AnnotatorSpec spec, int[] dependencies, Condition? when, TimeSpan timeout, int retries)
+    int index, AnnotatorSpec spec, int[] dependencies, Condition? when, TimeSpan timeout, int retries, bool[]? optional = null)
 {
     public int Index { get; } = index;
     public AnnotatorSpec Spec { get; } = spec;
@@ -41,6 +41,9 @@ public sealed class PipelineNode(
     public string AnnotatorId => $"{Spec.Name}@{Spec.Version}";
 
     public int[] Dependencies { get; } = dependencies;
+
+    /// <summary>Parallel to <see cref="Dependencies"/>: written <c>name@range?</c>, so its failure or skip does not skip this node.</summary>
+    public bool[] Optional { get; } = optional ?? new bool[dependencies.Length];
     public Condition? When { get; } = when;
     public TimeSpan Timeout { get; } = timeout;
     public int Retries { get; } = retries;

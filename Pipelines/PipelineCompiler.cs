@@ -13,6 +13,9 @@ namespace Herald.Pipelines;
 /// </summary>
 public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstances instances)
 {
+    /// <summary>The annotator versions this compiler builds into (a silo's, or a scratch copy for a deploy being checked).</summary>
+    public AnnotatorInstances Instances => instances;
+
     /// <summary>Compiles one definition; <paramref name="problems"/> receives everything wrong with it.</summary>
     public CompiledPipeline? Compile(string yaml, string source, string baseDirectory, List<PipelineProblem> problems)
     {
@@ -145,7 +148,9 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
                 continue;
             }
             var dependencies = resolved[name].Select(d => index[d]).ToArray();
-            nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries));
+            // Optional only if every requirement naming it is: a plain requirement elsewhere keeps its gating.
+            var optional = resolved[name].Select(d => declared.Requires.Where(r => r.Name == d).All(r => r.Optional)).ToArray();
+            nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries, optional));
         }
         if (nodes.Count != order.Count) return null;
         return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text, nodes), declaration.Description, declaration.Input, declaration.Source, declaration.Text, nodes);

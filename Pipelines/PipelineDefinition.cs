@@ -10,10 +10,13 @@ public readonly record struct SourceLocation(string Source, int Line, int Column
     public PipelineProblem Problem(string message) => new(Source, Line, Column, message);
 }
 
-/// <summary>A dependency as declared: <c>embedding@^1.0</c> (a bare name means any version).</summary>
-public sealed record DependencyDeclaration(string Name, string RangeText, SemVersionRange Range, SourceLocation Location)
+/// <summary>
+/// A dependency as declared: <c>embedding@^1.0</c> (a bare name means any version). <c>sentiment@^1?</c> is optional:
+/// when it fails or is skipped, its dependant still runs, without its value.
+/// </summary>
+public sealed record DependencyDeclaration(string Name, string RangeText, SemVersionRange Range, SourceLocation Location, bool Optional = false)
 {
-    public override string ToString() => $"{Name}@{RangeText}";
+    public override string ToString() => $"{Name}@{RangeText}{(Optional ? "?" : "")}";
 }
 
 /// <summary>One annotator of a pipeline, as declared in YAML (before dependency resolution).</summary>

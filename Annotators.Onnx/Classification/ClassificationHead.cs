@@ -1,3 +1,4 @@
+using Herald.Annotators.Serving;
 using Herald.Annotators.Onnx.Serving;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -92,16 +93,8 @@ public sealed class ClassificationHead : IDisposable
         return [.. Enumerable.Range(0, rows).Select(row => Distribution(scores, row))];
     }
 
-    /// <summary>Scores that already form a distribution are kept; anything else (logits) goes through softmax.</summary>
-    private float[] Distribution(Tensor<float> scores, int row)
-    {
-        var values = Enumerable.Range(0, Labels.Length).Select(i => scores[row, i]).ToArray();
-        if (values.All(v => v is >= 0 and <= 1) && Math.Abs(values.Sum() - 1) < 1e-3) return values;
-        var max = values.Max();
-        var exp = values.Select(v => MathF.Exp(v - max)).ToArray();
-        var sum = exp.Sum();
-        return [.. exp.Select(e => e / sum)];
-    }
+    private float[] Distribution(Tensor<float> scores, int row) =>
+        LabelDistribution.Normalize([.. Enumerable.Range(0, Labels.Length).Select(i => scores[row, i])]);
 
     /// <summary>
     /// The float [batch, labels] output. Exporters add pass-through outputs (ML.NET's "Features.output", as wide as the

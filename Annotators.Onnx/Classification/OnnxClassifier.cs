@@ -1,3 +1,4 @@
+using Herald.Annotators.Serving;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Annotators.Onnx.Serving;
@@ -38,15 +39,7 @@ public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOption
     public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput document, CancellationToken cancellationToken)
     {
         var distribution = await head.Batcher.SubmitAsync(Input(document), cancellationToken);
-        var best = Array.IndexOf(distribution, distribution.Max());
-        var byLabel = new JsonObject();
-        for (var i = 0; i < head.Labels.Length; i++) byLabel[head.Labels[i]] = Math.Round(distribution[i], 4);
-        return Annotation.Of(new JsonObject
-        {
-            ["label"] = head.Labels[best],
-            ["score"] = Math.Round(distribution[best], 4),
-            ["distribution"] = byLabel,
-        });
+        return Annotation.Of(LabelDistribution.ToValue(head.Labels, distribution));
     }
 
     private HeadInput Input(AnnotatorInput document)

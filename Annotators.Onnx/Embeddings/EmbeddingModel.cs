@@ -1,3 +1,4 @@
+using Herald.Annotators.Serving;
 using Herald.Annotators.Onnx.Serving;
 namespace Herald.Annotators.Onnx.Embeddings;
 

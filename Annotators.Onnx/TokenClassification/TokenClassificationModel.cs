@@ -1,3 +1,4 @@
+using Herald.Annotators.Serving;
 using Herald.Annotators.Onnx.Serving;
 using Herald.Annotators.Onnx.Text;
 using Microsoft.ML.OnnxRuntime;

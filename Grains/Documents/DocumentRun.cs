@@ -105,10 +105,10 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
 
     private string? SkipReason(PipelineNode node)
     {
-        foreach (var dependency in node.Dependencies)
+        for (var i = 0; i < node.Dependencies.Length; i++)
         {
-            var record = _records[dependency]!;
-            if (record.Status != AnnotationStatus.Done)
+            var record = _records[node.Dependencies[i]]!;
+            if (record.Status != AnnotationStatus.Done && !node.Optional[i])
                 return $"dependency '{record.Name}' {record.Status.Name()}";
         }
         if (node.When is { } when && !when.Evaluate(ValueOf))
@@ -126,7 +126,8 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private async Task<AnnotationRecord> RunAsync(PipelineNode node)
     {
         var annotator = services.Annotators.Get(node.AnnotatorId);
-        var dependencies = Array.ConvertAll(node.Dependencies, d => _records[d]!);
+        // An optional dependency that failed or was skipped is left out: the annotator sees it as missing.
+        var dependencies = node.Dependencies.Select(d => _records[d]!).Where(r => r.Status == AnnotationStatus.Done).ToArray();
         var started = time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {

@@ -67,4 +67,11 @@ public static class HeraldSiloBuilderExtensions
         }
         return silo;
     }
+
+    /// <summary>Adds annotator kinds beyond the built-in ones (remote services, a team's own) to the silo's catalog.</summary>
+    public static ISiloBuilder AddHeraldKinds(this ISiloBuilder silo, IEnumerable<AnnotatorKind> kinds)
+    {
+        foreach (var kind in kinds) silo.Services.AddSingleton(kind);
+        return silo;
+    }
 }

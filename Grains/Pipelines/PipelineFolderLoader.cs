@@ -20,7 +20,7 @@ internal sealed class PipelineFolderLoader(
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(PipelineFolderLoader), ServiceLifecycleStage.ApplicationServices, _ => LoadAsync());
 
-    private Task LoadAsync()
+    private async Task LoadAsync()
     {
         var folder = options.Value.PipelinesPath;
         var problems = new List<PipelineProblem>();
@@ -29,10 +29,14 @@ internal sealed class PipelineFolderLoader(
         if (pipelines.Count == 0) throw new PipelineValidationException([new(folder, 0, 0, "no pipeline definitions (*.yaml) found")]);
         foreach (var pipeline in pipelines)
         {
+            // A service may start after the silo (pods come up in any order): its circuit breaker copes, so this only warns.
+            foreach (var problem in await compiler.Instances.CheckRemotesAsync(pipeline, RemoteCheckTimeout, CancellationToken.None))
+                logger.LogWarning("Pipeline {Tag}: {Problem}; its documents fail that annotator until the service is there", pipeline.Tag, problem);
             registry.Deploy(pipeline);
             logger.LogInformation("Pipeline {Tag} version {Version} deployed from {Source}: {Annotators}",
                 pipeline.Tag, pipeline.VersionId, pipeline.Source, string.Join(", ", pipeline.Nodes.Select(n => n.AnnotatorId)));
         }
-        return Task.CompletedTask;
     }
+
+    private static readonly TimeSpan RemoteCheckTimeout = TimeSpan.FromSeconds(5);
 }

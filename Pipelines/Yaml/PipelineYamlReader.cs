@@ -182,9 +182,12 @@ public sealed partial class PipelineYamlReader
                 Problem(item, $"{label}: each requirement must be a string like embedding@^1.0");
                 continue;
             }
-            var at = text.IndexOf('@');
-            var depName = (at < 0 ? text : text[..at]).Trim();
-            var rangeText = at < 0 ? "*" : text[(at + 1)..].Trim();
+            var trimmed = text.Trim();
+            var optional = trimmed.EndsWith('?');
+            if (optional) trimmed = trimmed[..^1];
+            var at = trimmed.IndexOf('@');
+            var depName = (at < 0 ? trimmed : trimmed[..at]).Trim();
+            var rangeText = at < 0 ? "*" : trimmed[(at + 1)..].Trim();
             if (!NamePattern().IsMatch(depName))
             {
                 Problem(item, $"{label}: requirement '{text}' does not start with an annotator name");
@@ -195,7 +198,7 @@ public sealed partial class PipelineYamlReader
                 Problem(item, $"{label}: requirement '{text}' has an invalid version range '{rangeText}' (use npm syntax: ^1.2, ~1.2.3, >=1.2 <2, 1.x)");
                 continue;
             }
-            requires.Add(new DependencyDeclaration(depName, rangeText, range, Location(item)));
+            requires.Add(new DependencyDeclaration(depName, rangeText, range, Location(item), optional));
         }
         return requires;
     }

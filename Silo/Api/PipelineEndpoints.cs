@@ -29,6 +29,8 @@ public static class PipelineEndpoints
             .WithSummary("Resumes a paused annotator and releases the documents waiting at it").ProducesProblem(401).ProducesProblem(404);
     }
 
+    private static readonly TimeSpan RemoteCheckTimeout = TimeSpan.FromSeconds(10);
+
     private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler deployed, AnnotatorKindCatalog kinds, AnnotatorInstances instances,
         PipelineDeployer deployer, ClusterChanges changes)
     {
@@ -46,6 +48,10 @@ public static class PipelineEndpoints
             return Problems.Invalid($"the definition of pipeline '{tag}' has {problems.Count} problem(s); nothing was deployed", problems.Select(p => p.ToString()));
         if (pipeline.Tag != tag)
             return Problems.BadRequest($"the definition says 'pipeline: {pipeline.Tag}' but was sent to /api/pipelines/{tag}");
+        // Activation: remote annotators' services must be there and fit their options before the cluster takes the pipeline.
+        var remote = await compiler.Instances.CheckRemotesAsync(pipeline, RemoteCheckTimeout, request.HttpContext.RequestAborted);
+        if (remote.Count > 0)
+            return Problems.Invalid($"pipeline '{tag}' has {remote.Count} remote annotator(s) that cannot serve it; nothing was deployed", remote.Select(p => p.ToString()));
 
         var state = await changes.Control.SetDeploymentAsync(tag, yaml);
         var (applied, silos) = await changes.WaitAppliedAsync(state.Epoch, state.Version);

@@ -7,7 +7,7 @@ public sealed record PipelineView(string Tag, string Version, string? Descriptio
 {
     public static PipelineView Of(CompiledPipeline pipeline) => new(
         pipeline.Tag, pipeline.VersionId, pipeline.Description, pipeline.Source,
-        [.. pipeline.Nodes.Select(n => new AnnotatorView(n.Name, n.Version, n.Spec.Kind, [.. n.Dependencies.Select(d => pipeline.Nodes[d].Name)], n.When?.Text,
+        [.. pipeline.Nodes.Select(n => new AnnotatorView(n.Name, n.Version, n.Spec.Kind, [.. n.Dependencies.Select((d, i) => pipeline.Nodes[d].Name + (n.Optional[i] ? "?" : ""))], n.When?.Text,
             n.Timeout.TotalSeconds, n.Retries))],
         pipeline.Text);
 }

@@ -3,15 +3,20 @@ using System.Diagnostics;
 
 namespace Herald.Kafka.Tests;
 
-/// <summary>A helper server (redis-server, the standalone broker) run by a test, with its output kept and killed at the end.</summary>
+/// <summary>A helper server (redis-server, the standalone broker, a Python service) run by a test, with its output kept and killed at the end.</summary>
 public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    public ChildProcess(string file, params string[] arguments)
+    public ChildProcess(string file, params string[] arguments) : this(file, arguments, null)
+    {
+    }
+
+    public ChildProcess(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };

@@ -1,3 +1,4 @@
+using Herald.Annotators.Remote;
 using System.CommandLine;
 using Herald.Annotators;
 using Herald.Annotators.Onnx;
@@ -74,7 +75,8 @@ public static class PipelinesCommand
                 problems.AddRange(e.Problems);
             }
         }
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), new AnnotatorInstances());
+        // Remote kinds build without calling out: validating never reaches a service (a deploy checks them).
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All, .. RemoteKinds.All]), new AnnotatorInstances());
         var pipelines = compiler.CompileAll(sources, problems);
 
         foreach (var pipeline in pipelines)

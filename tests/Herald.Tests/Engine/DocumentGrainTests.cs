@@ -91,6 +91,21 @@ public sealed class DocumentGrainTests(EngineCluster fixture)
     }
 
     [Fact]
+    public async Task An_optional_dependency_that_failed_is_missing_for_its_dependant_which_still_runs()
+    {
+        var document = NewDocument();
+        var snapshot = await RunAsync("soft", document);
+
+        Assert.Equal(AnnotationStatus.Failed, snapshot.Annotation("down")!.Status);
+        Assert.Equal(AnnotationStatus.Done, snapshot.Annotation("tolerant")!.Status);
+        var strict = snapshot.Annotation("strict")!;
+        Assert.Equal(AnnotationStatus.Skipped, strict.Status);
+        Assert.Equal("dependency 'down' failed", strict.Detail);
+        // The failed optional dependency is not passed: the annotator (and its `when`) sees it as missing.
+        Assert.Equal(["up"], ProbeAnnotator.CallsFor(document.Id).Single(c => c.Annotator == "tolerant").DependenciesSeen);
+    }
+
+    [Fact]
     public async Task An_annotator_that_hangs_times_out_is_cancelled_and_the_document_completes()
     {
         var document = NewDocument();
@@ -147,6 +162,6 @@ public sealed class DocumentGrainTests(EngineCluster fixture)
     {
         var document = NewDocument();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RunAsync("nope", document));
-        Assert.Contains("no pipeline 'nope' is deployed (deployed: concurrent, diamond, embedded, flaky, gated, news, news-rules, slow)", error.Message);
+        Assert.Contains("no pipeline 'nope' is deployed (deployed: concurrent, diamond, embedded, flaky, gated, news, news-rules, slow, soft)", error.Message);
     }
 }

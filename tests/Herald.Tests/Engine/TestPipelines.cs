@@ -40,6 +40,14 @@ public static class TestPipelines
               - { name: after-recovers, version: 1.0.0, kind: probe, requires: [recovers@^1] }
               - { name: after-gives-up, version: 1.0.0, kind: probe, requires: [gives-up@^1] }
             """),
+        ("soft", """
+            pipeline: soft
+            annotators:
+              - { name: down, version: 1.0.0, kind: probe, retries: 0, options: { failTimes: 5 } }
+              - { name: up, version: 1.0.0, kind: probe }
+              - { name: tolerant, version: 1.0.0, kind: probe, requires: ["down@^1?", up@^1], when: "!down" }
+              - { name: strict, version: 1.0.0, kind: probe, requires: [down@^1, up@^1] }
+            """),
         ("embedded", """
             pipeline: embedded
             annotators:

@@ -1,3 +1,4 @@
+using Herald.Annotators.Serving;
 using Herald.Annotators;
 using Herald.Annotators.Onnx.Embeddings;
 using Herald.Annotators.Onnx.Serving;

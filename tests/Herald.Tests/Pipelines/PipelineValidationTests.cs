@@ -153,7 +153,7 @@ public sealed class PipelineValidationTests
         var pipeline = compiler.Compile("""
             pipeline: news
             annotators:
-              - { name: signal, version: 1.0.0, kind: signal, requires: ["money@~1.4", "dates@1.x", "event-type@>=1.2 <2"] }
+              - { name: signal, version: 1.0.0, kind: signal, requires: ["money@~1.4", "dates@1.x?", "event-type@>=1.2 <2"] }
               - { name: money, version: 1.4.7, kind: money }
               - { name: dates, version: 1.0.0, kind: dates }
               - { name: event-type, version: 1.3.0, kind: keywords, options: { labels: { x: [y] } } }
@@ -162,6 +162,7 @@ public sealed class PipelineValidationTests
         Assert.Empty(problems);
         Assert.Equal(["money", "dates", "event-type", "signal"], pipeline!.Nodes.Select(n => n.Name));
         Assert.Equal([0, 1, 2], pipeline.Nodes[3].Dependencies);
+        Assert.Equal([false, true, false], pipeline.Nodes[3].Optional);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Herald.Annotators.Onnx.Serving;
+namespace Herald.Annotators.Serving;
 
 /// <summary>Model serving's instruments in the <c>Herald</c> meter (the silo exports it over OpenTelemetry).</summary>
 internal static class BatchMetrics

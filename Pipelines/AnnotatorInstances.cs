@@ -81,6 +81,9 @@ public sealed class AnnotatorInstances
 
     private sealed record Deployed(AnnotatorSpec Spec, IReadOnlyList<string> Files, IAnnotator Instance);
 
+    /// <summary>The instance for name@version, or null when no deployed pipeline declares it.</summary>
+    public IAnnotator? Find(string annotatorId) => _byId.TryGetValue(annotatorId, out var entry) ? entry.Instance : null;
+
     /// <summary>The instance for name@version; throws when no deployed pipeline declares it.</summary>
     public IAnnotator Get(string annotatorId) =>
         _byId.TryGetValue(annotatorId, out var entry)

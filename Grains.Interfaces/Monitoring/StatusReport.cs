@@ -1,6 +1,9 @@
 namespace Herald.Grains.Monitoring;
 
-/// <summary>One annotator of one pipeline as one silo saw it: cumulative counts, what is running and waiting now, recent latency.</summary>
+/// <summary>
+/// One annotator of one pipeline as one silo saw it: cumulative counts, what is running and waiting now, recent latency, and
+/// for a remote annotator its circuit breaker (<c>closed</c>, <c>open</c>, <c>half-open</c>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("herald.annotator-stats")]
 public sealed record AnnotatorStats(
     [property: Id(0)] string Name,
@@ -10,7 +13,8 @@ public sealed record AnnotatorStats(
     [property: Id(4)] long Running,
     [property: Id(5)] long Waiting,
     [property: Id(6)] double P50Ms,
-    [property: Id(7)] double P99Ms);
+    [property: Id(7)] double P99Ms,
+    [property: Id(8)] string? Circuit = null);
 
 /// <summary>One pipeline as one silo saw it.</summary>
 [GenerateSerializer, Immutable, Alias("herald.pipeline-stats")]

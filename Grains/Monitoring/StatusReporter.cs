@@ -1,3 +1,5 @@
+using Herald.Annotators;
+using Herald.Pipelines;
 using Herald.Grains.Control;
 using Herald.Grains.Pipelines;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +13,7 @@ namespace Herald.Grains.Monitoring;
 /// </summary>
 public sealed class StatusReporter(
     IGrainFactory grains, ILocalSiloDetails silo, PipelineMonitor monitor, AnnotatorGate gate, PipelineDeployer deployer, IInputLagSource lag,
-    TimeProvider time, ILogger<StatusReporter> logger)
+    PipelineRegistry registry, AnnotatorInstances instances, TimeProvider time, ILogger<StatusReporter> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -26,7 +28,7 @@ public sealed class StatusReporter(
                 var control = await grains.GetGrain<IPipelineControlGrain>(IPipelineControlGrain.Key).GetAsync();
                 deployer.Apply(control);
                 gate.Apply(control);
-                var report = new SiloReport(silo.SiloAddress.ToString(), time.GetUtcNow(), monitor.Snapshot(), lag.Current(), gate.Version, gate.Epoch);
+                var report = new SiloReport(silo.SiloAddress.ToString(), time.GetUtcNow(), WithCircuits(monitor.Snapshot()), lag.Current(), gate.Version, gate.Epoch);
                 await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).ReportAsync(report);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -37,4 +39,13 @@ public sealed class StatusReporter(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
+
+    /// <summary>Adds each remote annotator's circuit state, which its instance (not the run counters) knows.</summary>
+    private IReadOnlyList<PipelineStats> WithCircuits(IReadOnlyList<PipelineStats> pipelines) =>
+        [.. pipelines.Select(p => registry.Find(p.Tag) is not { } pipeline ? p : p with
+        {
+            Annotators = [.. p.Annotators.Select(a => pipeline.Find(a.Name) is { } node && instances.Find(node.AnnotatorId) is IRemoteAnnotator remote
+                ? a with { Circuit = remote.Circuit switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" } }
+                : a)],
+        })];
 }

@@ -5,7 +5,7 @@ using Herald.Grains.Pipelines;
 namespace Herald.Silo.Api;
 
 public sealed record AnnotatorStatus(string Name, string Version, IReadOnlyList<string> Requires, double Throughput, double P50Ms, double P99Ms,
-    long Running, long Waiting, long Done, long Errors, long Skipped, bool Paused);
+    long Running, long Waiting, long Done, long Errors, long Skipped, bool Paused, string? Circuit);
 
 public sealed record PipelineStatus(string Tag, string Version, double Throughput, long Completed, long InFlight, double P50Ms, double P99Ms,
     string? Bottleneck, IReadOnlyList<AnnotatorStatus> Annotators);
@@ -31,7 +31,7 @@ public sealed record StatusView(DateTimeOffset At, int Silos, IReadOnlyList<Pipe
                     Math.Round(stats.Sum(a => Rate(a.Latest!.Done + a.Latest.Failed, a.Previous is null ? null : a.Previous.Done + a.Previous.Failed, a.Seconds)), 1),
                     stats.Select(a => a.Latest!.P50Ms).DefaultIfEmpty().Max(), stats.Select(a => a.Latest!.P99Ms).DefaultIfEmpty().Max(),
                     stats.Sum(a => a.Latest!.Running), stats.Sum(a => a.Latest!.Waiting), stats.Sum(a => a.Latest!.Done), stats.Sum(a => a.Latest!.Failed),
-                    stats.Sum(a => a.Latest!.Skipped), gate.IsPaused(pipeline.Tag, node.Name));
+                    stats.Sum(a => a.Latest!.Skipped), gate.IsPaused(pipeline.Tag, node.Name), WorstCircuit(stats.Select(a => a.Latest!.Circuit)));
             }).ToList();
             var busiest = annotators.Where(a => a.Running + a.Waiting > 0).OrderByDescending(a => a.Running + a.Waiting).ThenByDescending(a => a.P50Ms).FirstOrDefault();
             return new PipelineStatus(pipeline.Tag, pipeline.VersionId,
@@ -41,6 +41,13 @@ public sealed record StatusView(DateTimeOffset At, int Silos, IReadOnlyList<Pipe
                 busiest?.Name, annotators);
         }).ToList();
         return new StatusView(now, silos.Count, pipelines, [.. silos.SelectMany(s => s.Latest.Partitions).OrderBy(p => p.Pipeline).ThenBy(p => p.Partition)]);
+    }
+
+    /// <summary>A remote annotator's circuit across silos: open anywhere is open.</summary>
+    private static string? WorstCircuit(IEnumerable<string?> circuits)
+    {
+        var known = circuits.OfType<string>().ToList();
+        return known.Contains("open") ? "open" : known.Contains("half-open") ? "half-open" : known.FirstOrDefault();
     }
 
     private static double Rate(long now, long? before, double seconds) => before is null || seconds <= 0 ? 0 : Math.Max(0, now - before.Value) / seconds;

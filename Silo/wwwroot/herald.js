@@ -98,10 +98,11 @@ function update(status) {
       node.classList.toggle("bottleneck", a.name === p.bottleneck);
       node.classList.toggle("paused", a.paused);
       node.classList.toggle("errors", a.errors > 0);
+      node.classList.toggle("circuit-open", a.circuit === "open" || a.circuit === "half-open");
       node.querySelector('[data-field="rate"]').textContent = `${a.throughput.toFixed(1)}/s · ${a.done} done`;
       node.querySelector('[data-field="latency"]').textContent = `p50 ${a.p50Ms.toFixed(1)} ms · p99 ${a.p99Ms.toFixed(1)} ms`;
       node.querySelector('[data-field="queue"]').textContent = `${a.running} running · ${a.waiting} waiting`;
-      node.querySelector('[data-field="outcomes"]').textContent = `${a.errors} errors · ${a.skipped} skipped`;
+      node.querySelector('[data-field="outcomes"]').textContent = `${a.errors} errors · ${a.skipped} skipped` + (a.circuit && a.circuit !== "closed" ? ` · circuit ${a.circuit}` : "");
       const button = node.querySelector("button");
       button.dataset.action = a.paused ? "resume" : "pause";
       button.textContent = button.dataset.action;

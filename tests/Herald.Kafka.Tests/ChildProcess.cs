@@ -41,8 +41,13 @@ public sealed class ChildProcess : IDisposable
     public static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(folder => File.Exists(Path.Combine(folder, tool)));
 
+    private bool _disposed;
+
+    /// <summary>Kills the process (a test may do it mid-run; disposing again does nothing).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
         _process.Dispose();

@@ -15,6 +15,7 @@ import argparse
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from herald_annotator import Result, Span, annotator, serve  # noqa: E402
@@ -23,8 +24,13 @@ POSITIVE = {"raises", "raised", "growth", "record", "expands", "wins", "surges",
 NEGATIVE = {"layoffs", "cuts", "lawsuit", "halts", "recall", "losses", "bankruptcy", "fraud", "resigns", "delays"}
 
 
+DELAY_SECONDS = 0.0
+
+
 @annotator
 def sentiment(document, dependencies):
+    if DELAY_SECONDS:
+        time.sleep(DELAY_SECONDS)
     text = document.get("text", "")
     spans = []
     score = 0
@@ -48,5 +54,7 @@ if __name__ == "__main__":
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--token-env", help="require Authorization: Bearer $VAR, the variable named here")
+    parser.add_argument("--delay-ms", type=float, default=0, help="a fixed cost per document, for benchmarks and tests")
     args = parser.parse_args()
+    DELAY_SECONDS = args.delay_ms / 1000
     serve(sentiment, args.host, args.port, os.environ[args.token_env] if args.token_env else None)

@@ -43,5 +43,8 @@ public sealed class PythonService : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>SIGKILL, as a crashed worker: connections refused from then on.</summary>
+    public void Kill() => _process.Dispose();
+
     public void Dispose() => _process.Dispose();
 }

@@ -1,3 +1,4 @@
+using Herald.Annotators;
 using Herald.Annotators.Remote;
 using Herald.Grains.Hosting;
 using Herald.Kafka.Hosting;
@@ -37,6 +38,7 @@ builder.UseOrleans(silo => silo
     .AddHeraldKinds(RemoteKinds.All)
     .AddHeraldKafka()
     .AddDashboard());
+builder.Services.AddSingleton(sp => RemoteKinds.KafkaWorkers(sp.GetRequiredService<IWorkerTopics>()));
 builder.Services.AddHeraldApi(http);
 // On loopback, only loopback host names: a web page cannot reach the silo through DNS rebinding.
 if (http.LoopbackOnly && builder.Configuration["AllowedHosts"] is null or "*") builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";

@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Herald.Annotators.Remote.Resilience;
 
 namespace Herald.Annotators.Remote.Http;
@@ -23,7 +20,8 @@ internal sealed class HttpAnnotator : IRemoteAnnotator
 
     private HttpAnnotator(AnnotatorSpec spec, HttpAnnotatorOptions options)
     {
-        _url = options.Validate("http", "https");
+        _url = RemoteOptions.ValidateUrl(options.Url, "http", "https");
+        options.ValidateLimits();
         _headers = [.. options.Headers, .. options.HeadersFromEnv.Select(h => KeyValuePair.Create(h.Key, FromEnvironment(h.Key, h.Value)))];
         using var probe = new HttpRequestMessage();
         foreach (var (name, value) in _headers)
@@ -45,67 +43,13 @@ internal sealed class HttpAnnotator : IRemoteAnnotator
 
     private async Task<Annotation> PostAsync(AnnotatorInput input, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(RequestBody(input)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(RemoteJson.Request(input)) };
         request.Content.Headers.ContentType = Json;
         foreach (var (name, value) in _headers) request.Headers.TryAddWithoutValidation(name, value);
         using var response = await RemoteHttp.SendAsync(_client, request, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return ParseAnswer(body);
+        return RemoteJson.Answer(body, $"POST {_url}");
     }
-
-    /// <summary>The document as received (unknown fields included) and each dependency's version and value.</summary>
-    internal static byte[] RequestBody(AnnotatorInput input)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("document");
-            input.Document.Root.WriteTo(writer);
-            writer.WriteStartObject("dependencies");
-            foreach (var (name, result) in input.Dependencies)
-            {
-                writer.WriteStartObject(name);
-                writer.WriteString("version", result.Version);
-                writer.WritePropertyName("value");
-                result.Value.WriteTo(writer);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
-
-    private Annotation ParseAnswer(byte[] body)
-    {
-        JsonObject answer;
-        try
-        {
-            answer = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("the answer is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new RemoteCallException($"POST {_url} answered something that is not {{\"value\": ...}}: {e.Message} ({Preview(body)})");
-        }
-        if (!answer.ContainsKey("value"))
-            throw new RemoteCallException($"POST {_url} answered without a 'value' ({Preview(body)})");
-        IReadOnlyList<AnnotationSpan>? spans = null;
-        if (answer["spans"] is { } spansNode)
-        {
-            try
-            {
-                spans = spansNode.Deserialize<AnnotationSpan[]>();
-            }
-            catch (JsonException e)
-            {
-                throw new RemoteCallException($"POST {_url} answered 'spans' that are not [{{\"start\", \"end\", \"label\", \"score\"}}]: {e.Message}");
-            }
-        }
-        return new Annotation(answer["value"]?.DeepClone(), spans);
-    }
-
-    private static string Preview(byte[] body) => body.Length <= 200 ? Encoding.UTF8.GetString(body) : Encoding.UTF8.GetString(body, 0, 200) + "…";
 
     /// <summary>At deploy: the service must answer HTTP at its URL (any status: the check does not post a document).</summary>
     public async Task CheckAsync(CancellationToken cancellationToken)

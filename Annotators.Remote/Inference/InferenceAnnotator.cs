@@ -26,7 +26,8 @@ internal sealed class InferenceAnnotator : IRemoteAnnotator
 
     private InferenceAnnotator(AnnotatorSpec spec, InferenceOptions options)
     {
-        var url = options.Validate("http", "https", "grpc", "grpcs");
+        var url = RemoteOptions.ValidateUrl(options.Url, "http", "https", "grpc", "grpcs");
+        options.ValidateLimits();
         if (string.IsNullOrWhiteSpace(options.Model)) throw new AnnotatorConfigurationException("option 'model' is required");
         if (options.Inputs.Count == 0) throw new AnnotatorConfigurationException("option 'inputs' must map at least one tensor name to a document field or dependency path");
         if (options.Inputs.FirstOrDefault(i => string.IsNullOrWhiteSpace(i.Value)) is { Key: { } empty })

@@ -5,6 +5,9 @@ namespace Herald.Annotators.Remote.Inference;
 /// <summary>Options of the <c>inference</c> kind: one model on a server speaking the Open Inference Protocol (KServe v2).</summary>
 public sealed class InferenceOptions : RemoteOptions
 {
+    /// <summary>The server's base URL: http(s):// for REST, grpc(s):// for gRPC.</summary>
+    public string? Url { get; set; }
+
     /// <summary>The model's name on the server.</summary>
     public string? Model { get; set; }
 

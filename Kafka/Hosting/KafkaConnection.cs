@@ -97,37 +97,56 @@ public sealed class KafkaConnection : IAsyncDisposable
     /// <summary>Creates those of Herald's topics that do not exist yet (existing ones keep their settings), then counts the input's partitions.</summary>
     private int CreateTopicsAndCountPartitions(IAdminClient admin, string[] topics, TimeSpan timeout)
     {
-        // Every topic's metadata, not the named ones': asking for a topic by name may auto-create it with the broker's defaults.
-        var existing = admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError && t.Partitions.Count > 0).ToDictionary(t => t.Topic);
-        var missing = topics.Where(t => !existing.ContainsKey(t)).ToArray();
-        if (missing.Length > 0 && _options.CreateTopics)
-        {
-            try
-            {
-                admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification
-                {
-                    Name = t,
-                    NumPartitions = _options.Partitions,
-                    ReplicationFactor = _options.ReplicationFactor,
-                }), new CreateTopicsOptions { RequestTimeout = timeout }).GetAwaiter().GetResult();
-            }
-            catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-            {
-                // Created meanwhile by another silo or job.
-            }
-            catch (CreateTopicsException e) when (e.Results.Any(r => IsRefusal(r.Error.Code)))
-            {
-                // The cluster said no for good (a forbidden name or setting, no permission): waiting will not change that.
-                throw new InvalidOperationException($"Kafka at {BootstrapServers} refused to create Herald's topics: {Reason(e)}", e);
-            }
-            // Any other error (brokers still registering, no controller yet, a timeout) is retried until the deadline.
-            existing = admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError && t.Partitions.Count > 0).ToDictionary(t => t.Topic);
-        }
+        var existing = CreateMissing(admin, topics, timeout);
         // A topic still being created (or to be created by another job) is not there yet: retried, too.
         if (!existing.TryGetValue(_options.InputTopic, out var input))
             throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"input topic '{_options.InputTopic}' is not available" +
                 (_options.CreateTopics ? "" : " (Herald:Kafka:CreateTopics is false: create it, or let Herald)")));
         return input.Partitions.Count;
+    }
+
+    /// <summary>
+    /// The partition count of each of <paramref name="topics"/> that exists, after creating the missing ones when Herald may
+    /// (<see cref="KafkaOptions.CreateTopics"/>); a topic absent from the answer is missing. For topics other than Herald's own
+    /// (a kafka annotator's request and result topics).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> TopicPartitions(string[] topics, TimeSpan timeout)
+    {
+        if (_embedded is not null)
+        {
+            foreach (var topic in topics) _embedded.CreateTopic(topic, _options.Partitions);
+            return topics.ToDictionary(t => t, _ => _options.Partitions);
+        }
+        using var admin = new AdminClientBuilder(Configure(new AdminClientConfig())).Build();
+        return CreateMissing(admin, topics, timeout).Where(t => topics.Contains(t.Key)).ToDictionary(t => t.Key, t => t.Value.Partitions.Count);
+    }
+
+    private Dictionary<string, TopicMetadata> CreateMissing(IAdminClient admin, string[] topics, TimeSpan timeout)
+    {
+        // Every topic's metadata, not the named ones': asking for a topic by name may auto-create it with the broker's defaults.
+        var existing = admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError && t.Partitions.Count > 0).ToDictionary(t => t.Topic);
+        var missing = topics.Where(t => !existing.ContainsKey(t)).ToArray();
+        if (missing.Length == 0 || !_options.CreateTopics) return existing;
+        try
+        {
+            admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification
+            {
+                Name = t,
+                NumPartitions = _options.Partitions,
+                ReplicationFactor = _options.ReplicationFactor,
+            }), new CreateTopicsOptions { RequestTimeout = timeout }).GetAwaiter().GetResult();
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Created meanwhile by another silo or job.
+        }
+        catch (CreateTopicsException e) when (e.Results.Any(r => IsRefusal(r.Error.Code)))
+        {
+            // The cluster said no for good (a forbidden name or setting, no permission): waiting will not change that.
+            throw new InvalidOperationException($"Kafka at {BootstrapServers} refused to create topics {string.Join(", ", missing)}: {Reason(e)}", e);
+        }
+        // Any other error (brokers still registering, no controller yet, a timeout) is retried by the caller.
+        return admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError && t.Partitions.Count > 0).ToDictionary(t => t.Topic);
     }
 
     private static bool IsRefusal(ErrorCode code) => code is ErrorCode.TopicException or ErrorCode.PolicyViolation or ErrorCode.InvalidConfig

@@ -1,7 +1,9 @@
+using Herald.Annotators;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Publishing;
 using Herald.Kafka.Ingestion;
 using Herald.Kafka.Publishing;
+using Herald.Kafka.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Kafka.Hosting;
@@ -25,6 +27,9 @@ public static class KafkaSiloBuilderExtensions
         services.AddSingleton<InputDeadLetters>();
         services.AddSingleton<DocumentDispatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, IngestionService>();
+        // The transport of the kafka annotator kind (the silo adds the kind itself, with the other remote kinds).
+        services.AddSingleton<KafkaWorkerTopics>();
+        services.AddSingleton<IWorkerTopics>(sp => sp.GetRequiredService<KafkaWorkerTopics>());
         return silo;
     }
 }

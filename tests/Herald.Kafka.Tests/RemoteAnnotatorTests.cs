@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Herald.Kafka.Embedded;
 using Herald.Tests.Remote;
 using static Herald.Kafka.Tests.KafkaTestClient;
@@ -9,12 +10,28 @@ using static Herald.Kafka.Tests.KafkaTestClient;
 namespace Herald.Kafka.Tests;
 
 /// <summary>
-/// A silo process runs a pipeline that mixes rules with remote annotators in other processes: a Python http annotator
-/// and a Python model server on the Open Inference Protocol. Documents flow from Kafka to the central topic through all of them.
+/// A silo process runs a pipeline that mixes rules with remote annotators in other processes: a Python http annotator,
+/// a Python model server on the Open Inference Protocol, and Node.js Kafka workers (kafkajs). Documents flow from Kafka to
+/// the central topic through all of them.
 /// </summary>
 public sealed class RemoteAnnotatorTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private const string RequestTopic = "herald.requests.topics";
+
+    /// <summary>A Node.js worker of the SDK's example, in the repository (where npm installed kafkajs); null without node (never under CI=true).</summary>
+    private static async Task<ChildProcess?> NodeWorkerAsync(string bootstrap)
+    {
+        if (!ChildProcess.OnPath("node"))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "node is required under CI=true (scripts/install-test-deps.sh installs it)");
+            return null;
+        }
+        var worker = new ChildProcess("node", Path.Combine(SiloProcess.RepositoryRoot(), "sdk", "node", "examples", "topics-worker.js"),
+            "--brokers", bootstrap, "--request-topic", RequestTopic, "--group", "topics-workers", "--delay-ms", "20");
+        await worker.WaitForOutputAsync("worker ready", Patience);
+        return worker;
+    }
 
     private static string Pipeline(Uri sentiment, Uri models) => $$"""
         pipeline: mixed
@@ -35,10 +52,17 @@ public sealed class RemoteAnnotatorTests
             requires: [event-type@^1]
             retries: 1
             options: { url: "{{sentiment}}", maxConcurrency: 2 }
+          - name: topics
+            version: 1.0.0
+            kind: kafka
+            requires: ["event-type@^1?"]
+            timeout: 4s
+            retries: 6
+            options: { requestTopic: {{RequestTopic}}, breakForMs: 2000 }
           - name: digest
             version: 1.0.0
             kind: keywords
-            requires: ["sentiment@^1?", "urgency@^1"]
+            requires: ["sentiment@^1?", "urgency@^1", "topics@^1?"]
             options: { defaultLabel: none, labels: { tagged: ["raise*"] } }
         """;
 
@@ -51,6 +75,10 @@ public sealed class RemoteAnnotatorTests
         if (models is null || sentiment is null) return;
         await using var broker = new EmbeddedKafkaBroker();
         broker.WithHeraldTopics(4);
+        broker.CreateTopic(RequestTopic, 4);
+        broker.CreateTopic("herald.worker-results", 4);
+        using var firstWorker = await NodeWorkerAsync(broker.BootstrapServers);
+        if (firstWorker is null) return;
         var folder = Directory.CreateTempSubdirectory("herald-remote-").FullName;
         await File.WriteAllTextAsync(Path.Combine(folder, "mixed.yaml"), Pipeline(sentiment.Url, models.Url));
         using var silo = SiloProcess.Start("remote", broker.BootstrapServers, primary: null, new Dictionary<string, string> { ["Herald__PipelinesPath"] = folder });
@@ -61,11 +89,15 @@ public sealed class RemoteAnnotatorTests
         await kafka.ProduceDocumentsAsync(HeraldTopics.Input, ids.Select(id => new JsonObject
         {
             ["id"] = id,
-            ["text"] = id.EndsWith('0') ? "Breaking: Lumenwell halts the plant after a recall" : "Cinderline raises $3.5 million as growth continues",
+            ["text"] = id.EndsWith('0') ? "Breaking: Lumenwell halts the battery plant after a recall" : "Cinderline raises $3.5 million as growth continues",
         }));
-        // Kill the http annotator's process once some documents have been through it.
+        // Kill the http annotator's process and the Kafka worker once some documents have been through them, then start a
+        // replacement worker in the same group. (One worker at a time: librdkafka's mock broker answers a second kafkajs member's
+        // SyncGroup with INVALID_REQUEST; on a real cluster workers scale out in their group.)
         kafka.ReadUntil(HeraldTopics.Annotations, records => records.Count(r => Header(r, "herald-event") == "complete") >= 10, Patience);
         sentiment.Kill();
+        firstWorker.Dispose();
+        using var replacement = await NodeWorkerAsync(broker.BootstrapServers);
 
         var records = kafka.ReadUntil(HeraldTopics.Annotations,
             rs => ids.All(id => rs.Any(r => r.Message.Key == id && Header(r, "herald-event") == "complete")), Patience);
@@ -79,7 +111,27 @@ public sealed class RemoteAnnotatorTests
             // The optional sentiment never holds the digest back.
             Assert.Equal("done", (string)annotations["digest"]!["status"]!);
             Assert.Contains((string)annotations["sentiment"]!["status"]!, new[] { "done", "failed" });
+            // A request lost with the dead worker times out and is retried; after its retries it fails: timed out, or failing
+            // fast on the open circuit, which names the topic.
+            var topics = annotations["topics"]!;
+            Assert.True((string)topics["status"]! == "done" || ((string)topics["error"]!).Contains(RequestTopic) || (string)topics["error"]! == "timed out after 4s",
+                topics.ToJsonString());
         });
+        var answered = finals.Where(f => (string)f["annotations"]!["topics"]!["status"]! == "done").ToList();
+        Assert.Contains(answered, f => ((string)f["id"]!).EndsWith('0')
+            && f["annotations"]!["topics"]!["value"]!["topics"]!.AsArray().Select(t => (string)t!).SequenceEqual(["energy"]));
+        Assert.Contains(answered, f => (string?)f["annotations"]!["topics"]!["value"]!["event"] == "funding_round");
+        var firstWorkerPid = int.Parse(Regex.Match(firstWorker.Output, @"worker ready \(pid (\d+)\)").Groups[1].Value);
+        Assert.Contains(answered, f => (int)f["annotations"]!["topics"]!["value"]!["worker"]! == firstWorkerPid);
+
+        // The others went on meanwhile; and once the replacement is in its group, the circuit closes and it does the work.
+        var later = Enumerable.Range(0, 20).Select(i => $"later-{i}").ToList();
+        await kafka.ProduceDocumentsAsync(HeraldTopics.Input, later.Select(id => new JsonObject { ["id"] = id, ["text"] = "Cinderline raises $3.5 million for solar" }));
+        var laterRecords = kafka.ReadUntil(HeraldTopics.Annotations,
+            rs => later.All(id => rs.Any(r => r.Message.Key == id && Header(r, "herald-event") == "complete")), Patience);
+        var laterTopics = later.Select(id => JsonNode.Parse(laterRecords.Single(r => r.Message.Key == id && Header(r, "herald-event") == "complete").Message.Value)!["annotations"]!["topics"]!).ToList();
+        Assert.All(laterTopics, t => Assert.True((string)t["status"]! == "done", t.ToJsonString()));
+        Assert.All(laterTopics, t => Assert.NotEqual(firstWorkerPid, (int)t["value"]!["worker"]!));
         var urgent = finals.Single(f => (string)f["id"]! == "remote-10");
         Assert.Equal("high", (string)urgent["annotations"]!["urgency"]!["value"]!["label"]!);
         Assert.Equal("funding_round", (string)finals[1]["annotations"]!["event-type"]!["value"]!["label"]!);

@@ -76,7 +76,7 @@ public static class PipelinesCommand
             }
         }
         // Remote kinds build without calling out: validating never reaches a service (a deploy checks them).
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All, .. RemoteKinds.All]), new AnnotatorInstances());
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All, .. RemoteKinds.All, RemoteKinds.KafkaWorkers(null)]), new AnnotatorInstances());
         var pipelines = compiler.CompileAll(sources, problems);
 
         foreach (var pipeline in pipelines)

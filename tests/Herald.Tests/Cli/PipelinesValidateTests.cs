@@ -32,4 +32,26 @@ public sealed class PipelinesValidateTests
         Assert.Contains($"error {Path.Combine(folder, "missing.yaml")}: no such file or folder", output);
         Assert.Contains("3 problem(s) found", output);
     }
+
+    [Fact]
+    public async Task Remote_annotators_are_validated_without_calling_their_services()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        var remote = Path.Combine(folder, "remote.yaml");
+        // Nothing listens on port 1, and no Kafka is configured: validation still passes, since it calls nothing.
+        await File.WriteAllTextAsync(remote, """
+            pipeline: remote
+            annotators:
+              - { name: urgency, version: 1.0.0, kind: inference, options: { url: "grpc://127.0.0.1:1", model: urgency, inputs: { text: text } } }
+              - { name: sentiment, version: 1.0.0, kind: http, requires: ["urgency@^1?"], options: { url: "http://127.0.0.1:1/" } }
+              - { name: topics, version: 1.0.0, kind: kafka, requires: [sentiment], options: { requestTopic: herald.requests.topics } }
+              - { name: bad, version: 1.0.0, kind: kafka, options: { requestTopic: "no spaces allowed" } }
+            """);
+
+        var (exitCode, output) = await HeraldCli.RunAsync("pipelines", "validate", remote);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("annotator 'bad' (kafka): option 'requestTopic' is not a valid Kafka topic name: 'no spaces allowed'", output);
+        Assert.Contains("1 problem(s) found", output);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Herald.Grains.Monitoring;
 using System.Text.Json;
 using Herald.Annotators;
 using Herald.Grains.Documents;
@@ -24,7 +26,19 @@ public sealed class AnnotatorGrain(AnnotatorInstances instances, SharedDeadlines
             results[dependency.Name] = new DependencyResult(dependency.Version, dependency.Output!.ValueJson, dependency.Output.SpansJson);
 
         var input = new AnnotatorInput(new AnnotatorDocument(document.Id, document.Text, document.Title, document.Json), results);
-        var annotation = await _annotator.AnnotateAsync(input, deadlines.After(timeout));
+        // Current while the annotator runs: an HTTP or gRPC call it makes sends it on as traceparent, a kafka request as a header.
+        using var span = HeraldTracing.Start("herald.annotate", _annotator is IRemoteAnnotator ? ActivityKind.Client : ActivityKind.Internal, document.TraceParent);
+        span?.SetTag("herald.annotator", this.GetPrimaryKeyString()).SetTag("herald.document.id", document.Id);
+        Annotation annotation;
+        try
+        {
+            annotation = await _annotator.AnnotateAsync(input, deadlines.After(timeout));
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
         return new AnnotationOutput(
             annotation.Value?.ToJsonString() ?? "null",
             annotation.Spans is { Count: > 0 } spans ? JsonSerializer.Serialize(spans) : null);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Herald.Grains.Annotators;
 using Herald.Grains.Control;
@@ -16,8 +17,12 @@ namespace Herald.Grains.Documents;
 /// All continuations run on the document grain's single-threaded scheduler: no locking needed. An annotator that is
 /// paused holds the run before it is called (<see cref="AnnotatorGate"/>).
 /// </summary>
-internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput document, DocumentRunServices services, IAnnotationSink sink)
+internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput input, DocumentRunServices services, IAnnotationSink sink)
 {
+    // The run's span continues the trace the document came with; its records, and calls to annotators, carry the span on.
+    private readonly Activity? _span = StartSpan(pipeline, input);
+    private DocumentInput Document => field ??= _span is null ? input : input with { TraceParent = _span.Id };
+
     private readonly TimeProvider time = services.Time;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -27,7 +32,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
     private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
     private readonly TaskCompletionSource _completed = new();
-    private readonly IDocumentPublication _publication = sink.Begin(document.Id);
+    private readonly IDocumentPublication _publication = sink.Begin(input.Id);
     private readonly DateTimeOffset _startedAt = services.Time.GetUtcNow();
     private DateTimeOffset? _completedAt;
     private int _running;
@@ -38,16 +43,25 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
         StartReady();
         await _completed.Task;
         _completedAt = time.GetUtcNow();
+        _span?.SetTag("herald.failed", _finished.Count(r => r.Status == AnnotationStatus.Failed));
+        _span?.Dispose();
         services.Monitor.DocumentCompleted(pipeline.Tag, (_completedAt.Value - _startedAt).TotalMilliseconds, _finished.Any(r => r.Status == AnnotationStatus.Failed));
         var snapshot = Snapshot();
         await _publication.CompletedAsync(snapshot);
         return snapshot;
     }
 
+    private static Activity? StartSpan(CompiledPipeline pipeline, DocumentInput input)
+    {
+        var span = HeraldTracing.Start("herald.document", ActivityKind.Internal, input.TraceParent);
+        span?.SetTag("herald.pipeline", pipeline.Tag).SetTag("herald.pipeline.version", pipeline.VersionId).SetTag("herald.document.id", input.Id);
+        return span;
+    }
+
     public DocumentSnapshot Snapshot() => new(
         pipeline.Tag,
         pipeline.VersionId,
-        document,
+        Document,
         [.. _finished],
         _completedAt is null ? DocumentStatus.Running : DocumentStatus.Complete,
         _finished.Count + (_completedAt is null ? 0 : 1),
@@ -134,7 +148,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput docum
             string error;
             try
             {
-                var output = await annotator.AnnotateAsync(document, dependencies, node.Timeout).WaitAsync(services.Deadlines.After(node.Timeout));
+                var output = await annotator.AnnotateAsync(Document, dependencies, node.Timeout).WaitAsync(services.Deadlines.After(node.Timeout));
                 return Finish(node, AnnotationStatus.Done, output, null, started, attempt);
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)

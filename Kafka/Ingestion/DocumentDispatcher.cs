@@ -1,6 +1,8 @@
+using System.Text;
 using Confluent.Kafka;
 using Herald.Grains;
 using Herald.Grains.Documents;
+using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
 using Herald.Grains.Publishing;
 using Herald.Kafka.Hosting;
@@ -42,7 +44,11 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, IDeployedPipeline
     {
         try
         {
-            return (DocumentParser.ParseMessage(message.Message.Key, message.Message.Value, _maxMessageBytes), null);
+            var document = DocumentParser.ParseMessage(message.Message.Key, message.Message.Value, _maxMessageBytes);
+            // A producer that traces (W3C traceparent header) gets its trace continued through the document's run.
+            return (message.Message.Headers?.TryGetLastBytes(HeraldTracing.TraceParentHeader, out var trace) == true
+                ? document with { TraceParent = Encoding.UTF8.GetString(trace) }
+                : document, null);
         }
         catch (InvalidDocumentException e)
         {

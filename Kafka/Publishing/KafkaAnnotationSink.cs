@@ -1,3 +1,4 @@
+using Herald.Grains.Monitoring;
 using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
@@ -33,7 +34,18 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
     /// The headers of a pipeline's records, one instance per pipeline and event: every record of every document
     /// carries the same two, and the producer only reads them.
     /// </summary>
-    internal Headers Headers(string pipeline, bool complete)
+    /// <summary>The record's headers; with the document run's trace context, a copy that carries it as <c>traceparent</c>.</summary>
+    internal Headers Headers(string pipeline, bool complete, string? traceParent)
+    {
+        var shared = Headers(pipeline, complete);
+        if (traceParent is null) return shared;
+        var traced = new Headers();
+        foreach (var header in shared) traced.Add(header.Key, header.GetValueBytes());
+        traced.Add(HeraldTracing.TraceParentHeader, Encoding.UTF8.GetBytes(traceParent));
+        return traced;
+    }
+
+    private Headers Headers(string pipeline, bool complete)
     {
         var (annotation, completion) = _headers.GetOrAdd(pipeline, static tag =>
         {

@@ -49,7 +49,7 @@ internal sealed class KafkaDocumentPublication : IDocumentPublication
             {
                 Key = _key,
                 Value = !complete && _sink.Emit == EmissionMode.Deltas ? DocumentSnapshotJson.DeltaToUtf8(snapshot) : DocumentSnapshotJson.ToUtf8(snapshot, _parts),
-                Headers = _sink.Headers(snapshot.PipelineTag, complete),
+                Headers = _sink.Headers(snapshot.PipelineTag, complete, snapshot.Document.TraceParent),
             };
             _sink.Producer.Produce(_sink.Topic, record, _delivered);
         }

@@ -60,12 +60,7 @@ public sealed class KafkaWorkerTopics(KafkaConnection connection, ILogger<KafkaW
             {
                 Key = Encoding.UTF8.GetBytes(key),
                 Value = request,
-                Headers = new Headers
-                {
-                    { CorrelationHeader, Encoding.UTF8.GetBytes(correlationId) },
-                    { ReplyToHeader, Encoding.UTF8.GetBytes(resultTopic) },
-                    { AnnotatorHeader, Encoding.UTF8.GetBytes(annotator) },
-                },
+                Headers = RequestHeaders(correlationId, resultTopic, annotator),
             }, cancellationToken);
         }
         catch (ProduceException<byte[]?, byte[]?> e)
@@ -74,6 +69,19 @@ public sealed class KafkaWorkerTopics(KafkaConnection connection, ILogger<KafkaW
             throw new InvalidOperationException($"{Describe(requestTopic)}: the request could not be produced: {e.Error.Reason}", e);
         }
         return await result.Task;
+    }
+
+    private static Headers RequestHeaders(string correlationId, string resultTopic, string annotator)
+    {
+        var headers = new Headers
+        {
+            { CorrelationHeader, Encoding.UTF8.GetBytes(correlationId) },
+            { ReplyToHeader, Encoding.UTF8.GetBytes(resultTopic) },
+            { AnnotatorHeader, Encoding.UTF8.GetBytes(annotator) },
+        };
+        // The annotator attempt's span: the worker's own spans join the document's trace.
+        if (System.Diagnostics.Activity.Current?.Id is { } trace) headers.Add(HeraldTracing.TraceParentHeader, Encoding.UTF8.GetBytes(trace));
+        return headers;
     }
 
     private void Deliver(string correlationId, byte[] value)

@@ -152,7 +152,8 @@ internal sealed record AnnotateRequest(string Pipeline, DocumentInput Document, 
         }
         if (document.Text.Length > maxTextLength)
             throw new RequestRefusedException(Problems.TooLarge($"'text' has {document.Text.Length} characters, more than Herald:Http:MaxTextLength ({maxTextLength})"));
-        return new AnnotateRequest(pipeline, document, hasOwnId, publish);
+        // The HTTP request's span (its caller's traceparent, when tracing is on) is the document's parent.
+        return new AnnotateRequest(pipeline, document with { TraceParent = System.Diagnostics.Activity.Current?.Id }, hasOwnId, publish);
     }
 
     private static string? OptionalString(JsonElement root, string name) =>

@@ -31,8 +31,9 @@ function answerOf(result) {
  * @param {string[]} options.brokers bootstrap servers, e.g. ['127.0.0.1:9092']
  * @param {string} options.requestTopic the annotator's request topic
  * @param {string} options.groupId the consumer group every worker of this annotator shares
- * @param {(document: object, dependencies: object, request: object) => any} options.annotate returns a value, or
- *   {value, spans}; may be async; a throw becomes an error result, which Herald retries and then records
+ * @param {(document: object, dependencies: object, request: object, headers: object) => any} options.annotate returns a
+ *   value, or {value, spans}; may be async; a throw becomes an error result, which Herald retries and then records.
+ *   `headers` are the request's Kafka headers as strings: `traceparent` continues the document's trace.
  * @param {number} [options.concurrency] partitions handled at once
  * @param {number} [options.maxWaitMs] how long a fetch may wait for requests: a request's latency on brokers that answer
  *   fetches only at this deadline (librdkafka's mock broker does)
@@ -59,15 +60,21 @@ async function runWorker({ brokers, requestTopic, groupId, annotate, concurrency
       const replyTo = header(message, 'herald-reply-to') || 'herald.worker-results';
       const dependencies = {};
       for (const [name, result] of Object.entries(request.dependencies || {})) dependencies[name] = result;
+      const headers = {};
+      for (const [name, value] of Object.entries(message.headers || {})) headers[name] = value === undefined ? undefined : value.toString('utf8');
       let answer;
       try {
-        answer = answerOf(await annotate(request.document, dependencies, request));
+        answer = answerOf(await annotate(request.document, dependencies, request, headers));
       } catch (e) {
         answer = { error: e && e.message ? e.message : String(e) };
       }
       await producer.send({
         topic: replyTo,
-        messages: [{ key: message.key, value: JSON.stringify({ correlationId, ...answer }), headers: { 'herald-correlation': correlationId } }],
+        messages: [{
+          key: message.key,
+          value: JSON.stringify({ correlationId, ...answer }),
+          headers: headers.traceparent ? { 'herald-correlation': correlationId, traceparent: headers.traceparent } : { 'herald-correlation': correlationId },
+        }],
       });
     },
   });

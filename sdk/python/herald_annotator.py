@@ -32,11 +32,19 @@ Both servers are threaded, answer on the address given (port 0 picks a free one)
 import json
 import math
 import sys
+import threading
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-__all__ = ["annotator", "Result", "Span", "Dependency", "serve", "Model", "Tensor", "TensorSpec", "serve_models"]
+__all__ = ["annotator", "Result", "Span", "Dependency", "serve", "Model", "Tensor", "TensorSpec", "serve_models", "request_headers"]
+
+_request = threading.local()
+
+
+def request_headers() -> Dict[str, str]:
+    """The HTTP headers of the request this thread is answering, lower-cased: ``traceparent`` continues Herald's trace."""
+    return getattr(_request, "headers", {})
 
 
 # ---- the http kind ------------------------------------------------------------------------------------------------
@@ -236,6 +244,7 @@ class _JsonHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: Herald reuses its connections
 
     def read_body(self) -> bytes:
+        _request.headers = {name.lower(): value for name, value in self.headers.items()}
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def send_json(self, status: int, body: Any) -> None:

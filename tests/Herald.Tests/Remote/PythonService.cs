@@ -22,14 +22,19 @@ public sealed class PythonService : IDisposable
     public static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
     /// <summary>Starts <paramref name="example"/> (a file in sdk/python/examples); null on a laptop without python3 (never under CI=true).</summary>
-    public static async Task<PythonService?> StartAsync(string example, int port = 0, IDictionary<string, string>? environment = null, params string[] arguments)
+    public static Task<PythonService?> StartAsync(string example, int port = 0, IDictionary<string, string>? environment = null, params string[] arguments) =>
+        StartScriptAsync(Path.Combine(AppContext.BaseDirectory, "sdk", "python", "examples", example), port, environment, arguments);
+
+    /// <summary>The SDK's folder, for scripts of a test's own that import it.</summary>
+    public static string SdkFolder => Path.Combine(AppContext.BaseDirectory, "sdk", "python");
+
+    public static async Task<PythonService?> StartScriptAsync(string script, int port = 0, IDictionary<string, string>? environment = null, params string[] arguments)
     {
         if (!File.Exists("/usr/bin/python3") && !ChildProcess.OnPath("python3"))
         {
             Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "python3 is required under CI=true (scripts/install-test-deps.sh installs it)");
             return null;
         }
-        var script = Path.Combine(AppContext.BaseDirectory, "sdk", "python", "examples", example);
         var process = new ChildProcess(Python, [script, "--port", port.ToString(), .. arguments], environment);
         await process.WaitForOutputAsync("listening on http://", TimeSpan.FromSeconds(30));
         var line = process.Output.Split(Environment.NewLine).First(l => l.StartsWith("listening on ", StringComparison.Ordinal));

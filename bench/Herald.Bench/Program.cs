@@ -14,8 +14,14 @@ switch (scenario)
     case "models":
         await ModelBenchmark.RunAsync(Repository(), Arg("--documents", 960), Arg("--rounds", 3), Arg("--in-flight", 64));
         return 0;
+    case "remote":
+        await RemoteBenchmark.RunAsync(Repository(), Arg("--documents", 4000), Arg("--rounds", 3), Arg("--batch", 16), Arg("--concurrency", 4), Arg("--cost-ms", 40));
+        return 0;
+    case "fake-model-server":
+        await FakeModelServer.RunAsync(Arg("--port", 8001), Arg("--cost-ms", 40));
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (known: dag, kafka, models)");
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (known: dag, kafka, models, remote)");
         return 2;
 }
 

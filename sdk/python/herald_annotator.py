@@ -245,7 +245,21 @@ class _JsonHandler(BaseHTTPRequestHandler):
 
     def read_body(self) -> bytes:
         _request.headers = {name.lower(): value for name, value in self.headers.items()}
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _read_chunked(self) -> bytes:
+        """A body sent in chunks (HTTP/1.1 clients that stream, .NET's JSON content among them)."""
+        body = bytearray()
+        while True:
+            size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return bytes(body)
+            body += self.rfile.read(size)
+            self.rfile.readline()  # the CRLF after each chunk
 
     def send_json(self, status: int, body: Any) -> None:
         payload = json.dumps(body).encode("utf-8")

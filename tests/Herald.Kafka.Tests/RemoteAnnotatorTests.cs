@@ -126,7 +126,8 @@ public sealed class RemoteAnnotatorTests
 
         // The others went on meanwhile; and once the replacement is in its group, the circuit closes and it does the work.
         var later = Enumerable.Range(0, 20).Select(i => $"later-{i}").ToList();
-        await kafka.ProduceDocumentsAsync(HeraldTopics.Input, later.Select(id => new JsonObject { ["id"] = id, ["text"] = "Cinderline raises $3.5 million for solar" }));
+        await kafka.ProduceDocumentsAsync(HeraldTopics.Input, later.Select(id => new JsonObject { ["id"] = id, ["text"] = "Cinderline raises $3.5 million for solar" })
+            .Append(new JsonObject { ["id"] = "remote-1", ["text"] = "Other text under a completed id" })); // a conflict, for its metric
         var laterRecords = kafka.ReadUntil(HeraldTopics.Annotations,
             rs => later.All(id => rs.Any(r => r.Message.Key == id && Header(r, "herald-event") == "complete")), Patience);
         var laterTopics = later.Select(id => JsonNode.Parse(laterRecords.Single(r => r.Message.Key == id && Header(r, "herald-event") == "complete").Message.Value)!["annotations"]!["topics"]!).ToList();
@@ -156,6 +157,33 @@ public sealed class RemoteAnnotatorTests
         var metrics = await http.GetStringAsync("metrics");
         Assert.Contains("herald_remote_circuit_open{", metrics);
         Assert.Contains("herald_remote_calls_total{", metrics);
+        kafka.ReadUntil(HeraldTopics.DeadLetters, rs => rs.Any(r => r.Message.Key == "remote-1"), Patience);
+        await WaitUntilAsync(() => http.GetStringAsync("metrics").Result.Contains("herald_documents_conflicting_total{"), TimeSpan.FromSeconds(10));
+        AssertMonitoringReadsLiveSeries(await http.GetStringAsync("metrics"));
+    }
+
+    /// <summary>
+    /// The Helm chart's Grafana dashboard and alert rules query only series this silo (which has run every kind of annotator and
+    /// read Kafka) exports, so a renamed metric breaks the build rather than a dashboard in production.
+    /// </summary>
+    private static void AssertMonitoringReadsLiveSeries(string metrics)
+    {
+        var files = Path.Combine(SiloProcess.RepositoryRoot(), "helm", "herald", "files");
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(files, "grafana-dashboard.json")))!;
+        var panelQueries = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray().Select(t => (string)t!["expr"]!)).ToList();
+        Assert.NotEmpty(panelQueries);
+        var rules = new YamlDotNet.Serialization.DeserializerBuilder().Build()
+            .Deserialize<Dictionary<string, List<Dictionary<string, object>>>>(File.ReadAllText(Path.Combine(files, "prometheus-alerts.yaml")))["groups"]
+            .SelectMany(g => (List<object>)g["rules"]).Cast<Dictionary<object, object>>().ToList();
+        Assert.Equal(["HeraldConsumerLagGrowing", "HeraldAnnotatorErrorRate", "HeraldCircuitOpen"], rules.Select(r => (string)r["alert"]));
+        Assert.All(rules, r =>
+        {
+            Assert.True(r.ContainsKey("for") && ((Dictionary<object, object>)r["labels"]).ContainsKey("severity")
+                && ((Dictionary<object, object>)r["annotations"]).ContainsKey("summary"), $"rule {r["alert"]} needs for, labels.severity and annotations.summary");
+        });
+        var queried = panelQueries.Concat(rules.Select(r => (string)r["expr"]))
+            .SelectMany(q => Regex.Matches(q, @"\bherald_[a-z_]+").Select(m => m.Value)).Distinct().ToList();
+        Assert.All(queried, series => Assert.Matches($@"(?m)^{series}[{{ ]", metrics));
     }
 
     [Fact]

@@ -23,6 +23,23 @@ public sealed class HttpKindTests
     }
 
     [Fact]
+    public async Task The_python_sdk_reads_a_chunked_request_body()
+    {
+        using var service = await PythonService.StartAsync("sentiment_http.py");
+        if (service is null) return;
+        using var client = new HttpClient();
+        // No length: the body goes in chunks, as .NET's JSON content and other streaming clients send it.
+        var content = new StreamContent(new MemoryStream("""{"document": {"id": "c", "text": "profit surges"}, "dependencies": {}}"""u8.ToArray()));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, service.Url) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal("positive", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!["label"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Credentials_come_from_the_environment_and_a_refusal_names_the_url_and_status()
     {
         var token = Guid.NewGuid().ToString("n");

@@ -24,6 +24,8 @@ public static class ApiRoutes
         services.AddOpenApi();
         services.AddSingleton<BearerToken>();
         services.AddSingleton<ClusterChanges>();
+        services.AddSingleton<StatusHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusHistory>());
         return services;
     }
 
@@ -36,6 +38,8 @@ public static class ApiRoutes
         PipelineEndpoints.Map(api, app.Services.GetRequiredService<BearerToken>());
         api.MapGet("/status", async (IGrainFactory grains, PipelineRegistry registry, AnnotatorGate gate, TimeProvider time) =>
                 Results.Ok(StatusView.Of(await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).GetAsync(), registry, gate, time.GetUtcNow())))
-            .WithSummary("Per pipeline and annotator: throughput, latency p50/p99, running, waiting, errors, skipped, paused; per input partition: consumer lag");
+            .WithSummary("Per pipeline and annotator: throughput, latency p50/p99, running, waiting, errors, skipped, paused, circuit; per input partition: consumer lag");
+        api.MapGet("/status/history", (StatusHistory history) => Results.Ok(history.Current()))
+            .WithSummary("Each annotator's throughput and p50 latency over the last five minutes, a sample every two seconds (the page's sparklines)");
     }
 }

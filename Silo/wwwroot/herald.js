@@ -1,7 +1,9 @@
 // Herald's pipeline page: each pipeline's DAG with live per-annotator numbers, the bottleneck highlighted, and
-// pause/resume. Reads /api/pipelines and /api/status (once a second); no external scripts, so it works offline.
+// pause/resume, and sparklines of each annotator's rate and latency over the last minutes. Reads /api/pipelines,
+// /api/status (once a second) and /api/status/history; no external scripts, so it works offline.
 "use strict";
-const NODE_W = 210, NODE_H = 96, GAP_X = 60, GAP_Y = 24;
+const NODE_W = 210, NODE_H = 118, GAP_X = 60, GAP_Y = 24;
+const SPARK_Y = 90, SPARK_H = 22;
 const tokenInput = document.getElementById("token");
 tokenInput.value = localStorage.getItem("herald-token") || "";
 tokenInput.addEventListener("change", () => localStorage.setItem("herald-token", tokenInput.value));
@@ -15,9 +17,12 @@ async function getJson(path) {
 }
 
 // Columns by depth: an annotator sits one column right of its deepest dependency.
+// An optional requirement is listed as "name?".
+const requirement = r => ({ name: r.endsWith("?") ? r.slice(0, -1) : r, optional: r.endsWith("?") });
+
 function layout(pipeline) {
   const depth = {};
-  for (const a of pipeline.annotators) depth[a.name] = Math.max(0, ...a.requires.map(r => depth[r] + 1));
+  for (const a of pipeline.annotators) depth[a.name] = Math.max(0, ...a.requires.map(r => depth[requirement(r).name] + 1));
   const columns = [];
   for (const a of pipeline.annotators) (columns[depth[a.name]] ??= []).push(a.name);
   const position = {};
@@ -47,9 +52,10 @@ function drawPipeline(pipeline) {
   graph.appendChild(defs);
   for (const a of pipeline.annotators)
     for (const r of a.requires) {
-      const from = position[r], to = position[a.name];
+      const { name, optional } = requirement(r);
+      const from = position[name], to = position[a.name];
       const x1 = from.x + NODE_W, y1 = from.y + NODE_H / 2, x2 = to.x, y2 = to.y + NODE_H / 2;
-      graph.appendChild(svg("path", { class: "edge", d: `M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}` }));
+      graph.appendChild(svg("path", { class: optional ? "edge optional" : "edge", d: `M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}` }));
     }
   for (const a of pipeline.annotators) {
     const { x, y } = position[a.name];
@@ -60,6 +66,8 @@ function drawPipeline(pipeline) {
     node.appendChild(svg("text", { x: 8, y: 50, "data-field": "latency" }, ""));
     node.appendChild(svg("text", { x: 8, y: 66, "data-field": "queue" }, ""));
     node.appendChild(svg("text", { x: 8, y: 82, "data-field": "outcomes" }, ""));
+    node.appendChild(svg("polyline", { class: "spark rate", "data-spark": "rate", points: "" }));
+    node.appendChild(svg("polyline", { class: "spark latency", "data-spark": "latency", points: "" }));
     const control = svg("foreignObject", { x: NODE_W - 70, y: 4, width: 66, height: 24 });
     const button = document.createElement("button");
     button.textContent = "pause";
@@ -112,6 +120,24 @@ function update(status) {
   document.querySelector("#partitions tbody").innerHTML = rows.join("");
 }
 
+// Each series scaled to its own maximum, newest on the right.
+function sparkPoints(values, samples) {
+  const max = Math.max(1e-9, ...values);
+  const step = (NODE_W - 16) / Math.max(1, samples - 1);
+  const offset = samples - values.length;
+  return values.map((v, i) => `${(8 + (offset + i) * step).toFixed(1)},${(SPARK_Y + SPARK_H - (v / max) * SPARK_H).toFixed(1)}`).join(" ");
+}
+
+function drawHistory(history) {
+  const samples = 300 / history.intervalSeconds;
+  for (const h of history.annotators) {
+    const node = document.querySelector(`#pipeline-${CSS.escape(h.pipeline)} [data-annotator="${CSS.escape(h.annotator)}"]`);
+    if (!node) continue;
+    node.querySelector('[data-spark="rate"]').setAttribute("points", sparkPoints(h.throughput, samples));
+    node.querySelector('[data-spark="latency"]').setAttribute("points", sparkPoints(h.p50Ms, samples));
+  }
+}
+
 async function refresh() {
   try {
     const latest = await getJson("/api/pipelines");
@@ -121,6 +147,7 @@ async function refresh() {
       main.replaceChildren(...pipelines.map(drawPipeline));
     }
     update(await getJson("/api/status"));
+    drawHistory(await getJson("/api/status/history"));
     document.getElementById("error").textContent = "";
   } catch (e) {
     document.getElementById("error").textContent = `cannot reach the silo: ${e.message}`;

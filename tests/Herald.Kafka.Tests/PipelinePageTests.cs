@@ -50,6 +50,9 @@ public sealed class PipelinePageTests
             // Documents queue at the embedding while they flow: the page names a bottleneck and marks its node.
             Assert.Matches(@"bottleneck: [a-z-]+", first + second);
             Assert.Matches(@"class=""node bottleneck""", first + second);
+            // Sparklines from /api/status/history: each annotator's rate and latency drawn as points over the last minutes.
+            Assert.Matches(@"<polyline class=""spark rate"" data-spark=""rate"" points=""[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+", second);
+            Assert.Matches(@"<polyline class=""spark latency"" data-spark=""latency"" points=""[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+", second);
 
             var screenshot = Path.Combine(Path.GetTempPath(), $"herald-page-{Guid.NewGuid():n}.png");
             await ChromiumAsync("--window-size=1400,900", "--hide-scrollbars", $"--screenshot={screenshot}", page);

@@ -13,6 +13,12 @@ namespace Herald.Pipelines;
 /// </summary>
 public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstances instances)
 {
+    /// <summary>
+    /// Whether compiling builds the annotators (loading models) into <see cref="Instances"/>, as a silo deploying does, or only
+    /// checks them (<see cref="AnnotatorKind.Check"/>: no model loaded, no service called), as <c>herald pipelines validate</c> does.
+    /// </summary>
+    public bool Activate { get; init; } = true;
+
     /// <summary>The annotator versions this compiler builds into (a silo's, or a scratch copy for a deploy being checked).</summary>
     public AnnotatorInstances Instances => instances;
 
@@ -140,7 +146,8 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             try
             {
                 kinds.TryGet(declared.Kind, out var kind);
-                instances.GetOrCreate(spec, kind);
+                if (Activate) instances.GetOrCreate(spec, kind);
+                else kind.Check(spec);
             }
             catch (AnnotatorConfigurationException e)
             {

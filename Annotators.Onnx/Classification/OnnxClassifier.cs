@@ -16,14 +16,21 @@ public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOption
     public const string TextInput = "text";
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxClassifierOptions>(
-        "onnx-classifier", "ONNX classification head over an embedding annotation: label, score and distribution", Create);
+        "onnx-classifier", "ONNX classification head over an embedding annotation: label, score and distribution", Create, Check);
 
-    private static OnnxClassifier Create(OnnxClassifierOptions options, AnnotatorSpec spec)
+    /// <summary>The options, and that the files they name are there: no model is loaded.</summary>
+    private static void Check(OnnxClassifierOptions options, AnnotatorSpec spec)
     {
         if (options.BatchSize is < 1 or > 1024) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 1024");
         if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
         if (string.IsNullOrWhiteSpace(options.Input)) throw new AnnotatorConfigurationException("option 'input' must name a dependency or be 'text'");
         if (options.Field is not ("title+text" or "text")) throw new AnnotatorConfigurationException($"option 'field' must be 'title+text' or 'text', not '{options.Field}'");
+        ModelFiles.Resolve("model", options.Model, spec);
+        if (options.Labels is not null) ModelFiles.Resolve("labels", options.Labels, spec);
+    }
+
+    private static OnnxClassifier Create(OnnxClassifierOptions options, AnnotatorSpec spec)
+    {
         var model = ModelFiles.Resolve("model", options.Model, spec);
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
         var key = (model, labels, options.Output, options.Threads, options.BatchSize, options.BatchWaitMs);

@@ -45,9 +45,10 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
     public static IEnumerable<EmbeddingModel> LoadedModels => Models.Loaded;
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEmbeddingOptions>(
-        "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create);
+        "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create, Check);
 
-    private static OnnxEmbeddingAnnotator Create(OnnxEmbeddingOptions options, AnnotatorSpec spec)
+    /// <summary>The options, and that the files they name are there: no model is loaded.</summary>
+    private static void Check(OnnxEmbeddingOptions options, AnnotatorSpec spec)
     {
         if (options.MaxTokens is < 8 or > 512) throw new AnnotatorConfigurationException("option 'maxTokens' must be between 8 and 512");
         if (options.Threads is < 1 or > 64) throw new AnnotatorConfigurationException("option 'threads' must be between 1 and 64");
@@ -55,6 +56,16 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
         if (options.Field is not ("title+text" or "text")) throw new AnnotatorConfigurationException($"option 'field' must be 'title+text' or 'text', not '{options.Field}'");
         if (options.BatchSize is < 1 or > 256) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 256");
         if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
+        if (BuiltInModels.IsBuiltIn(options.Model)) return;
+        var path = Path.GetFullPath(options.Model, spec.BaseDirectory);
+        if (!File.Exists(path)) throw new AnnotatorConfigurationException($"model file {path} does not exist");
+        if (options.Vocabulary is null) throw new AnnotatorConfigurationException($"option 'vocabulary' (a vocab.txt) is required with model file {path}");
+        var vocabulary = Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
+        if (!File.Exists(vocabulary)) throw new AnnotatorConfigurationException($"vocabulary file {vocabulary} does not exist");
+    }
+
+    private static OnnxEmbeddingAnnotator Create(OnnxEmbeddingOptions options, AnnotatorSpec spec)
+    {
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
         var vocabulary = options.Vocabulary is null ? null : Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
         var key = (path, vocabulary, options.MaxTokens, options.LongText, options.Threads, options.BatchSize, options.BatchWaitMs);
@@ -67,10 +78,7 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
     {
         if (BuiltInModels.IsBuiltIn(path))
             return new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), options.MaxTokens, options.Threads, options.LongText == "window");
-        if (!File.Exists(path)) throw new AnnotatorConfigurationException($"model file {path} does not exist");
-        if (options.Vocabulary is null) throw new AnnotatorConfigurationException($"option 'vocabulary' (a vocab.txt) is required with model file {path}");
-        var vocabulary = Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
-        if (!File.Exists(vocabulary)) throw new AnnotatorConfigurationException($"vocabulary file {vocabulary} does not exist");
+        var vocabulary = Path.GetFullPath(options.Vocabulary!, spec.BaseDirectory);
         try
         {
             return new SentenceEncoder(File.ReadAllBytes(path), File.ReadAllText(vocabulary).ReplaceLineEndings("\n"), options.MaxTokens, options.Threads, options.LongText == "window");

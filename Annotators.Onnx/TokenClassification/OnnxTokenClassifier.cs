@@ -12,14 +12,22 @@ public sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnot
     private static readonly ModelCache<(string, string, string?, bool, int, double, int, int, double), TokenClassificationModel> Models = new();
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxTokenClassifierOptions>(
-        "onnx-token-classifier", "ONNX token classification (NER): BIO-decoded entity spans with character offsets and scores", Create);
+        "onnx-token-classifier", "ONNX token classification (NER): BIO-decoded entity spans with character offsets and scores", Create, Check);
 
-    private static OnnxTokenClassifier Create(OnnxTokenClassifierOptions options, AnnotatorSpec spec)
+    /// <summary>The options, and that the files they name are there: no model is loaded.</summary>
+    private static void Check(OnnxTokenClassifierOptions options, AnnotatorSpec spec)
     {
         if (options.MaxTokens is < 8 or > 4096) throw new AnnotatorConfigurationException("option 'maxTokens' must be between 8 and 4096");
         if (options.MinScore is < 0 or > 1) throw new AnnotatorConfigurationException("option 'minScore' must be between 0 and 1");
         if (options.BatchSize is < 1 or > 256) throw new AnnotatorConfigurationException("option 'batchSize' must be between 1 and 256");
         if (options.BatchWaitMs is < 0 or > 1000) throw new AnnotatorConfigurationException("option 'batchWaitMs' must be between 0 and 1000");
+        ModelFiles.Resolve("model", options.Model, spec);
+        ModelFiles.Resolve("vocabulary", options.Vocabulary, spec);
+        if (options.Labels is not null) ModelFiles.Resolve("labels", options.Labels, spec);
+    }
+
+    private static OnnxTokenClassifier Create(OnnxTokenClassifierOptions options, AnnotatorSpec spec)
+    {
         var path = ModelFiles.Resolve("model", options.Model, spec);
         var vocabulary = ModelFiles.Resolve("vocabulary", options.Vocabulary, spec);
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);

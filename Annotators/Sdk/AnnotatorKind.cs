@@ -18,10 +18,20 @@ public abstract class AnnotatorKind(string name, string description)
 
     /// <summary>Builds an instance; throws <see cref="AnnotatorConfigurationException"/> with a precise message when it cannot.</summary>
     public abstract IAnnotator Create(AnnotatorSpec spec);
+
+    /// <summary>
+    /// Checks a spec as <see cref="Create"/> would, without loading a model or calling a service (what validating a pipeline
+    /// does); throws <see cref="AnnotatorConfigurationException"/>. By default it builds an instance, for kinds whose building is pure.
+    /// </summary>
+    public virtual void Check(AnnotatorSpec spec) => Create(spec);
 }
 
-/// <summary>A kind whose options bind to <typeparamref name="TOptions"/> (camelCase keys in YAML).</summary>
-public sealed class AnnotatorKind<TOptions>(string name, string description, Func<TOptions, AnnotatorSpec, IAnnotator> factory)
+/// <summary>
+/// A kind whose options bind to <typeparamref name="TOptions"/> (camelCase keys in YAML). A kind whose building loads a model
+/// gives <paramref name="check"/>: the pure part (option values, files present), run before the factory and alone when validating.
+/// </summary>
+public sealed class AnnotatorKind<TOptions>(string name, string description, Func<TOptions, AnnotatorSpec, IAnnotator> factory,
+    Action<TOptions, AnnotatorSpec>? check = null)
     : AnnotatorKind(name, description) where TOptions : class, new()
 {
     private static readonly JsonSerializerOptions BindOptions = new(JsonSerializerDefaults.Web)
@@ -40,15 +50,26 @@ public sealed class AnnotatorKind<TOptions>(string name, string description, Fun
 
     public override IAnnotator Create(AnnotatorSpec spec)
     {
-        TOptions options;
+        var options = Bind(spec);
+        check?.Invoke(options, spec);
+        return factory(options, spec);
+    }
+
+    public override void Check(AnnotatorSpec spec)
+    {
+        if (check is null) base.Check(spec);
+        else check(Bind(spec), spec);
+    }
+
+    private TOptions Bind(AnnotatorSpec spec)
+    {
         try
         {
-            options = spec.Options.Deserialize<TOptions>(BindOptions) ?? new TOptions();
+            return spec.Options.Deserialize<TOptions>(BindOptions) ?? new TOptions();
         }
         catch (JsonException e)
         {
             throw new AnnotatorConfigurationException($"options do not fit kind '{Name}': {e.Message}", e);
         }
-        return factory(options, spec);
     }
 }

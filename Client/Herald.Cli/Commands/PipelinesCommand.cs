@@ -75,8 +75,11 @@ public static class PipelinesCommand
                 problems.AddRange(e.Problems);
             }
         }
-        // Remote kinds build without calling out: validating never reaches a service (a deploy checks them).
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All, .. RemoteKinds.All, RemoteKinds.KafkaWorkers(null)]), new AnnotatorInstances());
+        // Validation checks and loads nothing: no model is loaded and no service called (a deploy does both).
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All, .. RemoteKinds.All, RemoteKinds.KafkaWorkers(null)]), new AnnotatorInstances())
+        {
+            Activate = false,
+        };
         var pipelines = compiler.CompileAll(sources, problems);
 
         foreach (var pipeline in pipelines)

@@ -54,4 +54,29 @@ public sealed class PipelinesValidateTests
         Assert.Contains("annotator 'bad' (kafka): option 'requestTopic' is not a valid Kafka topic name: 'no spaces allowed'", output);
         Assert.Contains("1 problem(s) found", output);
     }
+
+    [Fact]
+    public async Task Validation_loads_no_model_which_a_deploy_does()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "head.onnx"), "not a model: validation must not open it");
+        var definition = Path.Combine(folder, "heads.yaml");
+        await File.WriteAllTextAsync(definition, """
+            pipeline: heads
+            annotators:
+              - { name: head, version: 1.0.0, kind: onnx-classifier, options: { model: head.onnx, input: text } }
+              - { name: missing, version: 1.0.0, kind: onnx-classifier, options: { model: nowhere.onnx, input: text } }
+            """);
+
+        var (exitCode, output) = await HeraldCli.RunAsync("pipelines", "validate", definition);
+
+        // The missing file is found without loading anything; the unreadable one is left to the deploy.
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"annotator 'missing' (onnx-classifier): model file {Path.Combine(folder, "nowhere.onnx")} does not exist", output);
+        Assert.Contains("1 problem(s) found", output);
+        var problems = new List<Herald.Pipelines.PipelineProblem>();
+        var activating = new Herald.Pipelines.PipelineCompiler(new Herald.Annotators.AnnotatorKindCatalog(Herald.Annotators.Onnx.ModelKinds.All), new Herald.Pipelines.AnnotatorInstances());
+        activating.Compile((await File.ReadAllTextAsync(definition)).Replace("\n  - { name: missing", "\n# "), definition, folder, problems);
+        Assert.Contains(problems, p => p.Message.Contains($"model file {Path.Combine(folder, "head.onnx")} is not a readable ONNX model"));
+    }
 }

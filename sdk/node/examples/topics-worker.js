@@ -31,6 +31,7 @@ async function main() {
     brokers: argument('brokers', '127.0.0.1:9092').split(','),
     requestTopic: argument('request-topic', 'herald.requests.topics'),
     groupId: argument('group', 'herald-topics-worker'),
+    concurrency: Number(argument('concurrency', '1')),
     annotate: async (document, dependencies) => {
       if (delayMs > 0) await new Promise(resolve => setTimeout(resolve, delayMs));
       const text = `${document.title || ''} ${document.text || ''}`.toLowerCase();

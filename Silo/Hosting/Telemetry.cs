@@ -15,11 +15,14 @@ public static class Telemetry
 {
     public static IServiceCollection AddHeraldTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var otlp = configuration["Herald:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        // With the standard variables the exporters read them all (protocol, headers; over http/protobuf they add /v1/traces and
+        // /v1/metrics to the endpoint); Herald:Telemetry:OtlpEndpoint sets the endpoint itself (gRPC by default).
+        var herald = configuration["Herald:Telemetry:OtlpEndpoint"];
+        var otlp = herald ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("herald-silo")).WithMetrics(metrics =>
         {
             metrics.AddMeter(HeraldMetrics.MeterName).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter();
-            if (!string.IsNullOrWhiteSpace(otlp)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            if (!string.IsNullOrWhiteSpace(otlp)) metrics.AddOtlpExporter(o => Point(o, herald));
         });
         // Spans cost a little on every document and annotator: recorded when they are exported (OTLP) or asked for.
         // Without tracing, a traceparent a document arrived with still reaches its central records unchanged.
@@ -28,9 +31,14 @@ public static class Telemetry
             telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(HeraldTracing.SourceName).AddAspNetCoreInstrumentation();
-                if (!string.IsNullOrWhiteSpace(otlp)) tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                if (!string.IsNullOrWhiteSpace(otlp)) tracing.AddOtlpExporter(o => Point(o, herald));
             });
         }
         return services;
+    }
+
+    private static void Point(OpenTelemetry.Exporter.OtlpExporterOptions options, string? endpoint)
+    {
+        if (!string.IsNullOrWhiteSpace(endpoint)) options.Endpoint = new Uri(endpoint);
     }
 }

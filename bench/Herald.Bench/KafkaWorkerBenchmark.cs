@@ -45,8 +45,8 @@ public static class KafkaWorkerBenchmark
 
             using var direct = new DirectClient(broker.BootstrapServers, partitions);
             await direct.RunAsync(corpus.Take(inFlight * 2).ToList(), inFlight); // warm-up
-            var bare = Median(await Repeat(rounds, () => direct.RunAsync(corpus, inFlight)));
-            var herald = Median(await HeraldAsync(broker.BootstrapServers, corpus, rounds, inFlight));
+            var bare = RoundResult.Median(await RoundResult.RepeatAsync(rounds, () => direct.RunAsync(corpus, inFlight)));
+            var herald = RoundResult.Median(await HeraldAsync(broker.BootstrapServers, corpus, rounds, inFlight));
             Console.WriteLine($"direct request-reply client: {bare.Rate,7:N0} documents/s, p50 {bare.P50:N1} ms, p99 {bare.P99:N1} ms");
             Console.WriteLine($"Herald, kafka kind:          {herald.Rate,7:N0} documents/s, p50 {herald.P50:N1} ms, p99 {herald.P99:N1} ms");
             Console.WriteLine($"Herald, kafka kind vs direct: {herald.Rate / bare.Rate:0.00}x the throughput");
@@ -55,23 +55,6 @@ public static class KafkaWorkerBenchmark
         {
             worker.Kill(entireProcessTree: true);
         }
-    }
-
-    private sealed record Result(double Rate, double P50, double P99);
-
-    private static Result Median(List<Result> results) => results.OrderBy(r => r.Rate).ElementAt(results.Count / 2);
-
-    private static async Task<List<Result>> Repeat(int rounds, Func<Task<Result>> round)
-    {
-        var results = new List<Result>();
-        for (var i = 0; i < rounds; i++) results.Add(await round());
-        return results;
-    }
-
-    private static Result Summarise(double rate, IEnumerable<double> latencies)
-    {
-        var sorted = latencies.Order().ToList();
-        return new Result(rate, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)]);
     }
 
     /// <summary>The floor: the worker's request format produced straight to its topic, results matched by correlation id.</summary>
@@ -109,7 +92,7 @@ public static class KafkaWorkerBenchmark
             _reader.Start();
         }
 
-        public async Task<Result> RunAsync(List<string> corpus, int inFlight)
+        public async Task<RoundResult> RunAsync(List<string> corpus, int inFlight)
         {
             var latencies = new ConcurrentBag<double>();
             var next = -1;
@@ -139,7 +122,7 @@ public static class KafkaWorkerBenchmark
                     latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
             }));
-            return Summarise(corpus.Count / clock.Elapsed.TotalSeconds, latencies);
+            return RoundResult.Of(corpus.Count / clock.Elapsed.TotalSeconds, latencies);
         }
 
         public void Dispose()
@@ -152,56 +135,14 @@ public static class KafkaWorkerBenchmark
     }
 
     /// <summary>One silo whose pipeline is one kafka annotator, over the same broker (no input topic or central records: the call alone).</summary>
-    private static async Task<List<Result>> HeraldAsync(string bootstrap, List<string> corpus, int rounds, int inFlight)
+    private static async Task<List<RoundResult>> HeraldAsync(string bootstrap, List<string> corpus, int rounds, int inFlight)
     {
-        var folder = Directory.CreateTempSubdirectory("herald-bench-workers-").FullName;
-        File.WriteAllText(Path.Combine(folder, "workers.yaml"), $$"""
+        var connection = new KafkaConnection(Options.Create(new KafkaOptions { BootstrapServers = bootstrap }), NullLogger<KafkaConnection>.Instance);
+        using var topics = new KafkaWorkerTopics(connection, NullLogger<KafkaWorkerTopics>.Instance);
+        return await RemoteRig.HeraldRoundsAsync("workers", $$"""
             pipeline: workers
             annotators:
               - { name: topics, version: 1.0.0, kind: kafka, timeout: 20s, options: { requestTopic: {{Requests}}, resultTopic: {{Results}}, maxConcurrency: {{inFlight}} } }
-            """);
-        var connection = new KafkaConnection(Options.Create(new KafkaOptions { BootstrapServers = bootstrap }), NullLogger<KafkaConnection>.Instance);
-        using var topics = new KafkaWorkerTopics(connection, NullLogger<KafkaWorkerTopics>.Instance);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleans(silo => silo.UseLocalhostClustering().AddHerald(o => o.PipelinesPath = folder).AddHeraldKinds([RemoteKinds.KafkaWorkers(topics)]));
-        using var host = builder.Build();
-        await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
-        try
-        {
-            await PumpAsync(grains, "warm", corpus.Take(inFlight * 2).ToList(), inFlight);
-            return await Repeat(rounds, async () =>
-            {
-                var clock = Stopwatch.StartNew();
-                var latencies = await PumpAsync(grains, Guid.NewGuid().ToString("n")[..8], corpus, inFlight);
-                return Summarise(corpus.Count / clock.Elapsed.TotalSeconds, latencies);
-            });
-        }
-        finally
-        {
-            await host.StopAsync();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static async Task<List<double>> PumpAsync(IGrainFactory grains, string prefix, List<string> corpus, int inFlight)
-    {
-        var latencies = new double[corpus.Count];
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
-        {
-            for (var i = Interlocked.Increment(ref next); i < corpus.Count; i = Interlocked.Increment(ref next))
-            {
-                var id = $"{prefix}-{i}";
-                var started = Stopwatch.GetTimestamp();
-                var snapshot = await grains.GetGrain<IDocumentGrain>(DocumentKey.Format("workers", id))
-                    .ProcessAsync(DocumentParser.Parse(new JsonObject { ["id"] = id, ["text"] = corpus[i] }.ToJsonString()));
-                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (snapshot.Annotations.Any(a => a.Status != AnnotationStatus.Done))
-                    throw new InvalidOperationException($"document {id}: {snapshot.Annotations[0].Detail}");
-            }
-        }));
-        return [.. latencies];
+            """, [RemoteKinds.KafkaWorkers(topics)], corpus, rounds, inFlight);
     }
 }

@@ -53,8 +53,8 @@ public static class RemoteBenchmark
         Func<string[], int, Task> infer)
     {
         await DirectAsync(corpus.Take(batchSize * concurrency * 2).ToList(), batchSize, concurrency, infer); // warm-up
-        var direct = Median(await Repeat(rounds, () => DirectAsync(corpus, batchSize, concurrency, infer)));
-        var herald = Median(await HeraldAsync(url, corpus, rounds, batchSize, concurrency));
+        var direct = RoundResult.Median(await RoundResult.RepeatAsync(rounds, () => DirectAsync(corpus, batchSize, concurrency, infer)));
+        var herald = RoundResult.Median(await HeraldAsync(url, corpus, rounds, batchSize, concurrency));
         Console.WriteLine($"direct {protocol} client, batches of {batchSize}: {direct.Rate,7:N0} documents/s, p50 {direct.P50:N1} ms, p99 {direct.P99:N1} ms");
         Console.WriteLine($"Herald, inference over {protocol}:      {herald.Rate,7:N0} documents/s, p50 {herald.P50:N1} ms, p99 {herald.P99:N1} ms");
         Console.WriteLine($"Herald, inference over {protocol} vs direct: {herald.Rate / direct.Rate:0.00}x the throughput");
@@ -94,19 +94,8 @@ public static class RemoteBenchmark
         if (response.Outputs[0].Contents.Fp32Contents.Count != count * 2) throw new InvalidOperationException("short answer");
     }
 
-    private sealed record Result(double Rate, double P50, double P99);
-
-    private static Result Median(List<Result> results) => results.OrderBy(r => r.Rate).ElementAt(results.Count / 2);
-
-    private static async Task<List<Result>> Repeat(int rounds, Func<Task<Result>> round)
-    {
-        var results = new List<Result>();
-        for (var i = 0; i < rounds; i++) results.Add(await round());
-        return results;
-    }
-
     /// <summary>The floor: the same batches sent straight to the server, <paramref name="concurrency"/> requests at a time.</summary>
-    private static async Task<Result> DirectAsync(List<string> corpus, int batchSize, int concurrency, Func<string[], int, Task> infer)
+    private static async Task<RoundResult> DirectAsync(List<string> corpus, int batchSize, int concurrency, Func<string[], int, Task> infer)
     {
         var batches = corpus.Chunk(batchSize).ToList();
         var latencies = new List<double>();
@@ -122,70 +111,19 @@ public static class RemoteBenchmark
                 lock (latencies) latencies.AddRange(Enumerable.Repeat(elapsed, batches[i].Length));
             }
         }));
-        return Summarise(corpus.Count / clock.Elapsed.TotalSeconds, latencies);
+        return RoundResult.Of(corpus.Count / clock.Elapsed.TotalSeconds, latencies);
     }
 
     /// <summary>One silo, a pipeline of one inference annotator; as many documents in flight as the direct client's batches hold.</summary>
-    private static async Task<List<Result>> HeraldAsync(string url, List<string> corpus, int rounds, int batchSize, int concurrency)
-    {
-        var folder = Directory.CreateTempSubdirectory("herald-bench-remote-").FullName;
-        File.WriteAllText(Path.Combine(folder, "remote.yaml"), $$"""
+    private static Task<List<RoundResult>> HeraldAsync(string url, List<string> corpus, int rounds, int batchSize, int concurrency) =>
+        RemoteRig.HeraldRoundsAsync("remote", $$"""
             pipeline: remote
             annotators:
               - name: urgency
                 version: 1.0.0
                 kind: inference
                 options: { url: "{{url}}", model: urgency, inputs: { text: text }, labels: [low, high], scores: probabilities, batchSize: {{batchSize}}, batchWaitMs: 2, maxConcurrency: {{concurrency}} }
-            """);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleans(silo => silo.UseLocalhostClustering().AddHerald(o => o.PipelinesPath = folder).AddHeraldKinds(RemoteKinds.All));
-        using var host = builder.Build();
-        await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
-        try
-        {
-            var inFlight = batchSize * concurrency;
-            await PumpAsync(grains, "warm", corpus.Take(inFlight * 4).ToList(), inFlight);
-            return await Repeat(rounds, async () =>
-            {
-                var clock = Stopwatch.StartNew();
-                var latencies = await PumpAsync(grains, Guid.NewGuid().ToString("n")[..8], corpus, inFlight);
-                return Summarise(corpus.Count / clock.Elapsed.TotalSeconds, latencies);
-            });
-        }
-        finally
-        {
-            await host.StopAsync();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static async Task<List<double>> PumpAsync(IGrainFactory grains, string prefix, List<string> corpus, int inFlight)
-    {
-        var latencies = new double[corpus.Count];
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
-        {
-            for (var i = Interlocked.Increment(ref next); i < corpus.Count; i = Interlocked.Increment(ref next))
-            {
-                var id = $"{prefix}-{i}";
-                var started = Stopwatch.GetTimestamp();
-                var snapshot = await grains.GetGrain<IDocumentGrain>(DocumentKey.Format("remote", id))
-                    .ProcessAsync(DocumentParser.Parse(new JsonObject { ["id"] = id, ["text"] = corpus[i] }.ToJsonString()));
-                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (snapshot.Annotations.Any(a => a.Status != AnnotationStatus.Done))
-                    throw new InvalidOperationException($"document {id}: {snapshot.Annotations[0].Detail}");
-            }
-        }));
-        return [.. latencies];
-    }
-
-    private static Result Summarise(double rate, List<double> latencies)
-    {
-        var sorted = latencies.Order().ToList();
-        return new Result(rate, sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)]);
-    }
+            """, RemoteKinds.All, corpus, rounds, batchSize * concurrency);
 
     private static async Task WaitForAsync(Func<Task<bool>> ready)
     {

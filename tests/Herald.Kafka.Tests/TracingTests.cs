@@ -76,4 +76,55 @@ public sealed class TracingTests
         var request = kafka.ReadUntil("herald.requests.traced", rs => rs.Count > 0, Patience).Single();
         Assert.Matches($"^00-{trace}-[0-9a-f]{{16}}-01$", Header(request, "traceparent")!);
     }
+
+    [Fact]
+    public async Task Spans_are_exported_over_otlp_to_the_configured_collector()
+    {
+        // A collector's OTLP/HTTP endpoint on loopback: it keeps what the silo posts to /v1/traces.
+        var port = SiloProcess.FreePort();
+        using var collector = new System.Net.HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var traces = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var receiving = Task.Run(async () =>
+        {
+            while (collector.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try { context = await collector.GetContextAsync(); } catch (Exception) { return; }
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                if (context.Request.Url!.AbsolutePath == "/v1/traces") traces.Enqueue(body.ToArray());
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+        await using var broker = new EmbeddedKafkaBroker();
+        broker.WithHeraldTopics(2);
+        using var silo = SiloProcess.Start("otlp", broker.BootstrapServers, primary: null, new Dictionary<string, string>
+        {
+            ["Herald__Kafka__Pipelines__news__StartFrom"] = "Earliest",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        });
+        await silo.WaitUntilReadyAsync(Patience);
+        var trace = ActivityTraceId.CreateRandom();
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync(HeraldTopics.Input, new Message<string, string>
+            {
+                Key = "otlp-1",
+                Value = """{"id": "otlp-1", "text": "Fernwick Labs raised $12M."}""",
+                Headers = new Headers { { "traceparent", Encoding.UTF8.GetBytes($"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01") } },
+            });
+        }
+
+        // OTLP carries trace ids as 16 raw bytes and span names as UTF-8 strings.
+        var traceBytes = Convert.FromHexString(trace.ToHexString());
+        await WaitUntilAsync(() => traces.Any(b => b.AsSpan().IndexOf(traceBytes) >= 0 && b.AsSpan().IndexOf("herald.annotate"u8) >= 0), Patience);
+        Assert.Contains(traces, b => b.AsSpan().IndexOf(traceBytes) >= 0 && b.AsSpan().IndexOf("herald.document"u8) >= 0);
+        collector.Stop();
+        await receiving;
+    }
 }

@@ -18,6 +18,14 @@ public interface IDocumentGrain : IGrainWithStringKey
     [Alias("process")]
     Task<DocumentSnapshot> ProcessAsync(DocumentInput document);
 
+    /// <summary>
+    /// Runs the document again on the pipeline's current version (a backfill), reusing <paramref name="reusable"/> where the
+    /// annotator and its dependencies are unchanged. A document already complete on the current version is answered from its
+    /// record (so an interrupted backfill resumes cheaply); a record of an older version is replaced by the new run's.
+    /// </summary>
+    [Alias("backfill")]
+    Task<DocumentSnapshot> BackfillAsync(DocumentInput document, AnnotationRecord[] reusable);
+
     /// <summary>The current state (also while running), or null when this document was never submitted.</summary>
     [Alias("get"), AlwaysInterleave]
     Task<DocumentSnapshot?> GetAsync();

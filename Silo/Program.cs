@@ -43,6 +43,7 @@ builder.Services.AddHeraldApi(http);
 // On loopback, only loopback host names: a web page cannot reach the silo through DNS rebinding.
 if (http.LoopbackOnly && builder.Configuration["AllowedHosts"] is null or "*") builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
 builder.Services.AddHeraldTelemetry(builder.Configuration);
+builder.Services.AddHeraldWarehouse(builder.Configuration);
 
 builder.Services.AddHealthChecks()
     .AddCheck<OrleansRuntimeHealthCheck>("orleans-runtime", tags: ["live"])

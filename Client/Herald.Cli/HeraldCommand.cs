@@ -16,8 +16,10 @@ public static class HeraldCommand
             PipelinesCommand.Create(console, cluster),
             ModelsCommand.Create(console),
             DevCommand.Create(console),
+            BackfillCommand.Create(console, cluster),
         };
         foreach (var command in ClusterCommands.Create(console, cluster)) root.Subcommands.Add(command);
+        foreach (var command in WarehouseCommands.Create(console, cluster)) root.Subcommands.Add(command);
         return root;
     }
 }

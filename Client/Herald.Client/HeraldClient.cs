@@ -106,6 +106,13 @@ public sealed class HeraldClient : IDisposable
     public async Task<JsonObject> AnnotateAsync(string pipeline, string text, string? title = null, bool publish = false, CancellationToken cancellationToken = default) =>
         (JsonObject)(await SendAsync(HttpMethod.Post, "api/annotate", JsonContent.Create(new { pipeline, text, title, publish }), cancellationToken))!;
 
+    /// <summary>
+    /// Runs a document again on a pipeline's current version, recorded and published, reusing <paramref name="reuse"/> (earlier
+    /// annotations: name, version, value) where nothing they depend on changed; returns the record.
+    /// </summary>
+    public async Task<JsonObject> BackfillAsync(string pipeline, JsonObject document, JsonArray reuse, CancellationToken cancellationToken = default) =>
+        (JsonObject)(await SendAsync(HttpMethod.Post, "api/backfill", JsonContent.Create(new JsonObject { ["pipeline"] = pipeline, ["document"] = document, ["reuse"] = reuse }), cancellationToken))!;
+
     /// <summary>A document's current state in a pipeline, or null when the cluster does not know it.</summary>
     public async Task<JsonObject?> GetDocumentAsync(string pipeline, string id, CancellationToken cancellationToken = default)
     {

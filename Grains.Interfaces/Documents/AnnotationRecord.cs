@@ -25,7 +25,8 @@ public sealed record AnnotationOutput([property: Id(0)] string ValueJson, [prope
 
 /// <summary>
 /// One annotator's outcome for one document. <see cref="Detail"/> is the error of a failed annotator or the
-/// reason a skipped one did not run; <see cref="DurationMs"/> covers all attempts.
+/// reason a skipped one did not run; <see cref="DurationMs"/> covers all attempts. <see cref="Reused"/>: taken from an earlier
+/// run of the same document (a backfill) because the annotator and everything it depends on are unchanged, not computed again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("herald.annotation")]
 public sealed record AnnotationRecord(
@@ -36,4 +37,5 @@ public sealed record AnnotationRecord(
     [property: Id(4)] string? Detail,
     [property: Id(5)] double DurationMs,
     [property: Id(6)] int Attempts,
-    [property: Id(7)] DateTimeOffset At);
+    [property: Id(7)] DateTimeOffset At,
+    [property: Id(8)] bool Reused = false);

@@ -52,6 +52,7 @@ public static class DocumentSnapshotJson
     {
         writer.WriteString("status", snapshot.Status == DocumentStatus.Complete ? "complete" : "running");
         writer.WriteNumber("sequence", snapshot.Sequence);
+        if (snapshot.CompletedAt is { } completedAt) writer.WriteString("completedAt", completedAt);
         writer.WriteEndObject();
     }
 
@@ -92,6 +93,7 @@ public static class DocumentSnapshotJson
         writer.WriteNumber("durationMs", Math.Round(annotation.DurationMs, 3));
         writer.WriteNumber("attempts", annotation.Attempts);
         writer.WriteString("at", annotation.At);
+        if (annotation.Reused) writer.WriteBoolean("reused", true);
         writer.WriteEndObject();
     }
 

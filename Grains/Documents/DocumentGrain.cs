@@ -24,11 +24,17 @@ public sealed class DocumentGrain(
 {
     private DocumentRun? _run;
 
-    public async Task<DocumentSnapshot> ProcessAsync(DocumentInput document)
+    public Task<DocumentSnapshot> ProcessAsync(DocumentInput document) => RunAsync(document, reusable: null);
+
+    public Task<DocumentSnapshot> BackfillAsync(DocumentInput document, AnnotationRecord[] reusable) => RunAsync(document, reusable);
+
+    private async Task<DocumentSnapshot> RunAsync(DocumentInput document, AnnotationRecord[]? reusable)
     {
         var (tag, id) = DocumentKey.Parse(this.GetPrimaryKeyString());
+        var pipeline = pipelines.Get(tag);
         // Calls are not reentrant: a duplicate submitted while this one runs waits here and then sees the result.
-        if (completed.RecordExists)
+        // A backfill reruns a document recorded on an older version of the pipeline; anything else is answered from the record.
+        if (completed.RecordExists && (reusable is null || completed.State.PipelineVersion == pipeline.VersionId))
         {
             DeactivateOnIdle();
             if (!completed.State.Document.SameContentAs(document))
@@ -41,7 +47,7 @@ public sealed class DocumentGrain(
         if (document.Id != id)
             throw new ArgumentException($"document id '{document.Id}' does not match grain key '{this.GetPrimaryKeyString()}'");
 
-        _run = new DocumentRun(pipelines.Get(tag), document, services, sink);
+        _run = new DocumentRun(pipeline, document, services, sink, reusable);
         try
         {
             var snapshot = await _run.RunAsync();

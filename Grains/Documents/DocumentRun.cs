@@ -15,9 +15,12 @@ namespace Herald.Grains.Documents;
 /// has a timeout, and failures are retried with exponential backoff, so a run always ends. Each record is
 /// published to the sink as it happens; the run returns only once everything it published is durable.
 /// All continuations run on the document grain's single-threaded scheduler: no locking needed. An annotator that is
-/// paused holds the run before it is called (<see cref="AnnotatorGate"/>).
+/// paused holds the run before it is called (<see cref="AnnotatorGate"/>). A backfill hands in an earlier run's results
+/// (<paramref name="reusable"/>): an annotator whose name@version is among them, done, and whose dependencies were all reused
+/// too, takes its recorded result instead of being called, so only what changed, and what depends on it, runs.
 /// </summary>
-internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput input, DocumentRunServices services, IAnnotationSink sink)
+internal sealed class DocumentRun(
+    CompiledPipeline pipeline, DocumentInput input, DocumentRunServices services, IAnnotationSink sink, IReadOnlyList<AnnotationRecord>? reusable = null)
 {
     // The run's span continues the trace the document came with; its records, and calls to annotators, carry the span on.
     private readonly Activity? _span = StartSpan(pipeline, input);
@@ -29,6 +32,7 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput input
 
     private readonly AnnotationRecord?[] _records = new AnnotationRecord?[pipeline.Nodes.Count];
     private readonly bool[] _started = new bool[pipeline.Nodes.Count];
+    private readonly bool[] _reused = new bool[pipeline.Nodes.Count];
     private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
     private readonly TaskCompletionSource _completed = new();
@@ -81,6 +85,13 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput input
                 services.Monitor.AnnotatorFinished(pipeline.Tag, skipped, ran: false);
                 Record(node.Index, skipped);
             }
+            else if (Reusable(node) is { } earlier)
+            {
+                _reused[node.Index] = true;
+                var reused = earlier with { Reused = true };
+                services.Monitor.AnnotatorFinished(pipeline.Tag, reused, ran: false);
+                Record(node.Index, reused);
+            }
             else
             {
                 _running++;
@@ -127,6 +138,17 @@ internal sealed class DocumentRun(CompiledPipeline pipeline, DocumentInput input
         }
         if (node.When is { } when && !when.Evaluate(ValueOf))
             return $"condition is false: {when.Text}";
+        return null;
+    }
+
+    private AnnotationRecord? Reusable(PipelineNode node)
+    {
+        if (reusable is null) return null;
+        foreach (var dependency in node.Dependencies)
+            if (!_reused[dependency]) return null;
+        foreach (var earlier in reusable)
+            if (earlier.Name == node.Name && earlier.Version == node.Version && earlier.Status == AnnotationStatus.Done && earlier.Output is not null)
+                return earlier;
         return null;
     }
 

@@ -75,7 +75,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
             .SetPartitionsLostHandler((_, partitions) => Guarded(() => Lost(partitions)))
             .SetStatisticsHandler((_, json) => WatchGroup(json))
             .SetErrorHandler((_, error) => _logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka consumer of pipeline {Tag}: {Reason} ({Code})", _tag, error.Reason, error.Code))
-            .SetLogHandler((_, log) => _logger.Log(LibRdKafkaLog.Level(log.Level), "librdkafka {Facility} (pipeline {Tag}): {Message}", log.Facility, _tag, log.Message))
+            .SetLogHandler((_, log) => _logger.Log((LogLevel)log.LevelAs(LogLevelType.MicrosoftExtensionsLogging), "librdkafka {Facility} (pipeline {Tag}): {Message}", log.Facility, _tag, log.Message))
             .Build();
         _thread = new Thread(Run) { IsBackground = true, Name = $"herald-input-{tag}" };
     }

@@ -14,7 +14,7 @@ public sealed class HeraldProducer : IDisposable
     {
         Producer = new ProducerBuilder<byte[]?, byte[]?>(connection.Configure(Settings()))
             .SetErrorHandler((_, error) => logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka producer: {Reason} ({Code})", error.Reason, error.Code))
-            .SetLogHandler((_, log) => logger.Log(LibRdKafkaLog.Level(log.Level), "librdkafka {Facility} (producer): {Message}", log.Facility, log.Message))
+            .SetLogHandler((_, log) => logger.Log((LogLevel)log.LevelAs(LogLevelType.MicrosoftExtensionsLogging), "librdkafka {Facility} (producer): {Message}", log.Facility, log.Message))
             .Build();
     }
 

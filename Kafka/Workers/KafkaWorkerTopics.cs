@@ -37,7 +37,7 @@ public sealed class KafkaWorkerTopics(KafkaConnection connection, ILogger<KafkaW
         settings.LingerMs = 1;
         return new ProducerBuilder<byte[]?, byte[]?>(connection.Configure(settings))
             .SetErrorHandler((_, error) => logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka producer (worker requests): {Reason} ({Code})", error.Reason, error.Code))
-            .SetLogHandler((_, log) => logger.Log(LibRdKafkaLog.Level(log.Level), "librdkafka {Facility} (worker requests): {Message}", log.Facility, log.Message))
+            .SetLogHandler((_, log) => logger.Log((LogLevel)log.LevelAs(LogLevelType.MicrosoftExtensionsLogging), "librdkafka {Facility} (worker requests): {Message}", log.Facility, log.Message))
             .Build();
     });
     private readonly ConcurrentDictionary<string, Lazy<Task<ResultListener>>> _listeners = new();

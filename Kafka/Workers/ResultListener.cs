@@ -28,7 +28,7 @@ internal sealed class ResultListener : IDisposable
                 EnableAutoCommit = false,
                 FetchWaitMaxMs = 50,
             }))
-            .SetLogHandler((_, log) => logger.Log(LibRdKafkaLog.Level(log.Level), "librdkafka {Facility} (results of {Topic}): {Message}", log.Facility, topic, log.Message))
+            .SetLogHandler((_, log) => logger.Log((LogLevel)log.LevelAs(LogLevelType.MicrosoftExtensionsLogging), "librdkafka {Facility} (results of {Topic}): {Message}", log.Facility, topic, log.Message))
             .Build();
         // From the end as it is now, before any request is produced: no result of a request made from here on is missed.
         _consumer.Assign(Enumerable.Range(0, partitions).Select(p =>

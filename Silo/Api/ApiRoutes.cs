@@ -36,6 +36,8 @@ public static class ApiRoutes
         var api = app.MapGroup("/api").WithTags("Herald");
         AnnotateEndpoints.Map(api);
         PipelineEndpoints.Map(api, app.Services.GetRequiredService<BearerToken>());
+        QueryEndpoints.Map(api, app.Services.GetRequiredService<BearerToken>());
+        BackfillEndpoints.Map(api, app.Services.GetRequiredService<BearerToken>());
         api.MapGet("/status", async (IGrainFactory grains, PipelineRegistry registry, AnnotatorGate gate, TimeProvider time) =>
                 Results.Ok(StatusView.Of(await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).GetAsync(), registry, gate, time.GetUtcNow())))
             .WithSummary("Per pipeline and annotator: throughput, latency p50/p99, running, waiting, errors, skipped, paused, circuit; per input partition: consumer lag");

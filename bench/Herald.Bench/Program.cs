@@ -20,11 +20,14 @@ switch (scenario)
     case "kafka-workers":
         await KafkaWorkerBenchmark.RunAsync(Repository(), Arg("--documents", 2000), Arg("--rounds", 3), Arg("--in-flight", 32), Arg("--partitions", 4), Arg("--cost-ms", 5));
         return 0;
+    case "warehouse":
+        await WarehouseBenchmark.RunAsync(Arg("--documents", 2000), Arg("--rounds", 3));
+        return 0;
     case "fake-model-server":
         await FakeModelServer.RunAsync(Arg("--port", 8001), Arg("--cost-ms", 40));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (known: dag, kafka, models, remote, kafka-workers)");
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (known: dag, kafka, models, remote, kafka-workers, warehouse)");
         return 2;
 }
 

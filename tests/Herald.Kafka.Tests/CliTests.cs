@@ -117,7 +117,7 @@ public sealed class CliTests(HttpSilo silo)
         Directory.Delete(folder, recursive: true);
     }
 
-    private static async Task<(int ExitCode, string Output)> HeraldAsync(string[] arguments, string? columns = "200")
+    internal static async Task<(int ExitCode, string Output)> HeraldAsync(string[] arguments, string? columns = "200")
     {
         var info = new ProcessStartInfo("dotnet", [SiloProcess.HeraldCli, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (columns is null) info.Environment.Remove("COLUMNS");

@@ -18,6 +18,9 @@ public sealed class HttpSilo : IAsyncLifetime
     public KafkaTestClient Kafka => new(Broker.BootstrapServers);
     public Uri BaseAddress => new($"http://127.0.0.1:{Silo.HttpPort}/");
 
+    /// <summary>The DuckDB file the silo's warehouse sink writes.</summary>
+    public string Warehouse { get; } = Path.Combine(Directory.CreateTempSubdirectory("herald-http-warehouse-").FullName, "herald.duckdb");
+
     /// <summary>A client without credentials.</summary>
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
@@ -37,6 +40,10 @@ public sealed class HttpSilo : IAsyncLifetime
             ["Herald__Http__ApiToken"] = Token,
             ["Herald__Http__AnnotateConcurrency"] = "2", // so the limit can be reached by a test
             ["Herald__Kafka__Pipelines__news__StartFrom"] = "Earliest",
+            // The silo keeps a warehouse of its central topic, which GET /api/query reads.
+            ["Herald__Warehouse__Enabled"] = "true",
+            ["Herald__Warehouse__Database"] = Warehouse,
+            ["Herald__Warehouse__BatchWaitMs"] = "200",
         });
         await Silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
     }

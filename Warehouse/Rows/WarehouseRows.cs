@@ -1,0 +1,61 @@
+namespace Herald.Warehouse.Rows;
+
+/// <summary>Where a central-topic record was read: rows remember it so Parquet files can be named by input position.</summary>
+internal readonly record struct RecordPosition(int Partition, long Offset);
+
+/// <summary>A row of <c>documents</c>: one per document, pipeline and pipeline version. Times are ISO-8601 text, as recorded.</summary>
+internal sealed record DocumentRow(
+    RecordPosition Position,
+    string Id,
+    string Pipeline,
+    string PipelineVersion,
+    string? Text,
+    string? Title,
+    string? Source,
+    string? Url,
+    string? PublishedAt,
+    string? Metadata,
+    string Status,
+    string? CompletedAt);
+
+/// <summary>
+/// A row of <c>annotations</c>: one per document, pipeline, pipeline version and annotator. <see cref="Final"/>: read from a
+/// <c>complete</c> record (the run's final state), which is all that append-only Parquet files take.
+/// </summary>
+internal sealed record AnnotationRow(
+    RecordPosition Position,
+    string DocumentId,
+    string Pipeline,
+    string PipelineVersion,
+    string Name,
+    string Version,
+    string Status,
+    string? Value,
+    string? Error,
+    double? DurationMs,
+    int? Attempts,
+    string? At,
+    bool Final);
+
+/// <summary>The rows of a batch of records, in the order they were read.</summary>
+internal sealed class RowBatch
+{
+    public List<DocumentRow> Documents { get; } = [];
+    public List<AnnotationRow> Annotations { get; } = [];
+
+    /// <summary>Records that were not Herald records (not JSON, no id or pipeline): skipped, counted, logged.</summary>
+    public int Unreadable { get; set; }
+
+    public int Records { get; set; }
+
+    /// <summary>The first offset of each input partition in the batch: Parquet files are named by it.</summary>
+    public SortedDictionary<int, long> FirstOffsets { get; } = [];
+
+    public void Clear()
+    {
+        Documents.Clear();
+        Annotations.Clear();
+        FirstOffsets.Clear();
+        (Unreadable, Records) = (0, 0);
+    }
+}

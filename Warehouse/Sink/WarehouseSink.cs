@@ -1,0 +1,175 @@
+using Confluent.Kafka;
+using Herald.Warehouse.Rows;
+using Herald.Warehouse.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Warehouse.Sink;
+
+/// <summary>What a sink run did, for the command's summary and the tests.</summary>
+public sealed record WarehouseProgress(long Records, long DocumentRows, long AnnotationRows, long Unreadable, int Batches);
+
+/// <summary>
+/// Reads the central topic in its own consumer group and writes it to the warehouse in batches: DuckDB first, then Parquet,
+/// then the batch's offsets are committed, so whatever a crash interrupts is read again and, being keyed (DuckDB) or named
+/// by offset (Parquet), lands once. Partitions are spread over sinks by Kafka's cooperative-sticky assignment; a partition
+/// taken away first has its batch written.
+/// </summary>
+public sealed class WarehouseSink : IDisposable
+{
+    private readonly WarehouseOptions _options;
+    private readonly ILogger _logger;
+    private readonly DuckDbWarehouse? _duckDb;
+    private readonly ParquetFiles? _parquet;
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly RowBatch _batch = new();
+    private readonly Dictionary<int, long> _nextOffsets = [];
+    private readonly HashSet<int> _atEnd = [];
+    private long _records, _documents, _annotations, _unreadable;
+    private int _batches;
+
+    /// <param name="configure">Client settings beyond the bootstrap servers (a silo passes its cluster's security settings).</param>
+    public WarehouseSink(WarehouseOptions options, ILogger logger, Action<ClientConfig>? configure = null)
+    {
+        if (options.Problems().ToList() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems));
+        _options = options;
+        _logger = logger;
+        if (!string.IsNullOrWhiteSpace(options.Database)) _duckDb = new DuckDbWarehouse(options.Database);
+        if (!string.IsNullOrWhiteSpace(options.Parquet)) _parquet = new ParquetFiles(options.Parquet);
+        var config = new ConsumerConfig
+            {
+                BootstrapServers = options.BootstrapServers,
+                GroupId = options.ConsumerGroup,
+                EnableAutoCommit = false,
+                EnableAutoOffsetStore = false,
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+                EnablePartitionEof = true,
+                PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+                ClientId = "herald-warehouse",
+            };
+        configure?.Invoke(config);
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetLogHandler((_, m) => _logger.Log((LogLevel)m.LevelAs(LogLevelType.MicrosoftExtensionsLogging), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
+            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka: {Reason} ({Code})", e.Reason, e.Code))
+            .SetPartitionsAssignedHandler((consumer, partitions) => Assigned(consumer, partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => Lost(partitions))
+            .Build();
+    }
+
+    /// <summary>The DuckDB store, when there is one: queries of the hosting process go through it.</summary>
+    internal DuckDbWarehouse? Database => _duckDb;
+
+    public WarehouseProgress Progress => new(_records, _documents, _annotations, _unreadable, _batches);
+
+    /// <summary>
+    /// Consumes until cancelled, or with <paramref name="once"/> until every assigned partition is at its end (what the topic held when
+    /// it got there), then writes what is pending and returns.
+    /// </summary>
+    public Task<WarehouseProgress> RunAsync(bool once, CancellationToken cancellation, IProgress<WarehouseProgress>? progress = null) =>
+        Task.Factory.StartNew(() => Run(once, progress, cancellation), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private WarehouseProgress Run(bool once, IProgress<WarehouseProgress>? progress, CancellationToken cancellation)
+    {
+        _consumer.Subscribe(_options.Topic);
+        var wait = TimeSpan.FromMilliseconds(_options.BatchWaitMs);
+        var batchStarted = DateTime.UtcNow;
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                var result = _consumer.Consume(TimeSpan.FromMilliseconds(Math.Min(100, _options.BatchWaitMs)));
+                if (result is { IsPartitionEOF: true }) _atEnd.Add(result.Partition.Value);
+                else if (result?.Message is { } message) Add(result.Partition.Value, result.Offset.Value, message);
+
+                if (_batch.FirstOffsets.Count > 0 && (_batch.Records + _batch.Unreadable >= _options.BatchSize || DateTime.UtcNow - batchStarted >= wait))
+                {
+                    Flush();
+                    progress?.Report(Progress);
+                    batchStarted = DateTime.UtcNow;
+                }
+                if (_batch.FirstOffsets.Count == 0) batchStarted = DateTime.UtcNow;
+                if (once && AllAtEnd())
+                {
+                    Flush();
+                    break;
+                }
+            }
+            if (cancellation.IsCancellationRequested) Flush();
+        }
+        finally
+        {
+            _consumer.Close();
+        }
+        progress?.Report(Progress);
+        return Progress;
+    }
+
+    private bool AllAtEnd()
+    {
+        var assigned = _consumer.Assignment;
+        return assigned.Count > 0 && assigned.All(p => _atEnd.Contains(p.Partition.Value));
+    }
+
+    private void Add(int partition, long offset, Message<byte[]?, byte[]?> message)
+    {
+        _atEnd.Remove(partition);
+        _batch.FirstOffsets.TryAdd(partition, offset);
+        _nextOffsets[partition] = offset + 1;
+        if (message.Value is null || !CentralRecordReader.TryRead(message.Value, new RecordPosition(partition, offset), message.Timestamp.UtcDateTime, _batch))
+        {
+            _batch.Unreadable++;
+            _logger.LogWarning("Skipped the record at {Topic} [{Partition}] @{Offset}: not a Herald record (JSON with id and pipeline)", _options.Topic, partition, offset);
+        }
+    }
+
+    /// <summary>Writes the pending batch everywhere, durably, then commits its offsets.</summary>
+    private void Flush()
+    {
+        if (_batch.FirstOffsets.Count == 0) return;
+        _duckDb?.Write(_batch);
+        _parquet?.Write(_batch);
+        var offsets = _batch.FirstOffsets.Keys.Select(p => new TopicPartitionOffset(_options.Topic, p, _nextOffsets[p])).ToList();
+        _consumer.Commit(offsets);
+        (_records, _documents, _annotations, _unreadable) = (_records + _batch.Records, _documents + _batch.Documents.Count,
+            _annotations + _batch.Annotations.Count, _unreadable + _batch.Unreadable);
+        _batches++;
+        _batch.Clear();
+    }
+
+    private void Assigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        _logger.LogInformation("Warehouse sink assigned {Partitions}", string.Join(", ", partitions.Select(p => p.Partition.Value)));
+        if (_parquet is null || partitions.Count == 0) return;
+        // Files past the committed offset were written by a sink that stopped before committing: they are read again.
+        foreach (var committed in consumer.Committed(partitions, TimeSpan.FromSeconds(30)))
+            _parquet.DiscardUncommitted(committed.Partition.Value, committed.Offset.Value < 0 ? 0 : committed.Offset.Value);
+    }
+
+    private void Revoked(List<TopicPartitionOffset> partitions)
+    {
+        // A batch holds records of partitions about to go elsewhere: write and commit it while they are still ours.
+        Flush();
+        foreach (var p in partitions) _atEnd.Remove(p.Partition.Value);
+    }
+
+    private void Lost(List<TopicPartitionOffset> partitions)
+    {
+        // Lost, not handed over: committing would fail; whatever is pending is read again by the new owner.
+        _logger.LogWarning("Warehouse sink lost partitions {Partitions}; their pending records will be read again", string.Join(", ", partitions.Select(p => p.Partition.Value)));
+        var lost = partitions.Select(p => p.Partition.Value).ToHashSet();
+        _batch.Documents.RemoveAll(d => lost.Contains(d.Position.Partition));
+        _batch.Annotations.RemoveAll(a => lost.Contains(a.Position.Partition));
+        foreach (var partition in lost)
+        {
+            _batch.FirstOffsets.Remove(partition);
+            _atEnd.Remove(partition);
+        }
+    }
+
+    public void Dispose()
+    {
+        _consumer.Dispose();
+        _duckDb?.Dispose();
+        _parquet?.Dispose();
+    }
+}

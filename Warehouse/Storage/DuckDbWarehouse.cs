@@ -1,0 +1,48 @@
+using DuckDB.NET.Data;
+using Herald.Warehouse.Rows;
+
+namespace Herald.Warehouse.Storage;
+
+/// <summary>
+/// The DuckDB file: each batch is appended to staging tables and merged into <c>documents</c> and <c>annotations</c> by key in
+/// one transaction, so a record read twice leaves one row and a batch is either wholly durable or not there.
+/// </summary>
+internal sealed class DuckDbWarehouse : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+
+    public DuckDbWarehouse(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        _connection = new DuckDBConnection($"Data Source={path}");
+        _connection.Open();
+        Sql.Execute(_connection, WarehouseSchema.Tables);
+        Sql.Execute(_connection, WarehouseSchema.Views);
+        Staging.Create(_connection);
+        // Queries run on this instance too (GET /api/query): no SQL may read or write files beyond the database itself.
+        Sql.Execute(_connection, "SET enable_external_access = false");
+    }
+
+    /// <summary>A connection of its own on the same database, for queries: they read a snapshot while batches commit.</summary>
+    /// DuckDB.NET shares one database instance per file within a process, so this sees the same data and settings.
+    public DuckDBConnection OpenQueryConnection()
+    {
+        var connection = new DuckDBConnection(_connection.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Called by the sink's loop only (one writer).</summary>
+    public void Write(RowBatch batch)
+    {
+        using var transaction = _connection.BeginTransaction();
+        Staging.Append(_connection, batch);
+        Sql.Execute(_connection, WarehouseSchema.MergeDocuments);
+        Sql.Execute(_connection, WarehouseSchema.MergeAnnotations);
+        Staging.Clear(_connection);
+        transaction.Commit();
+    }
+
+    public void Dispose() => _connection.Dispose();
+}

@@ -1,0 +1,91 @@
+namespace Herald.Warehouse.Storage;
+
+/// <summary>
+/// The warehouse's tables and views, a contract (README "Data scientists"): these column names are what queries and
+/// tools outside the repository use. <c>at</c> is a keyword in DuckDB's SQL: quote it (<c>"at"</c>).
+/// </summary>
+internal static class WarehouseSchema
+{
+    public const string DocumentColumns = "id, pipeline, pipeline_version, text, title, source, url, published_at, metadata, status, completed_at";
+    public const string AnnotationColumns = "document_id, pipeline, pipeline_version, name, version, status, value, error, duration_ms, attempts, \"at\"";
+
+    public const string Tables = """
+        CREATE TABLE IF NOT EXISTS documents (
+            id VARCHAR NOT NULL, pipeline VARCHAR NOT NULL, pipeline_version VARCHAR NOT NULL,
+            text VARCHAR, title VARCHAR, source VARCHAR, url VARCHAR, published_at TIMESTAMPTZ, metadata JSON,
+            status VARCHAR NOT NULL, completed_at TIMESTAMPTZ,
+            PRIMARY KEY (id, pipeline, pipeline_version));
+        CREATE TABLE IF NOT EXISTS annotations (
+            document_id VARCHAR NOT NULL, pipeline VARCHAR NOT NULL, pipeline_version VARCHAR NOT NULL, name VARCHAR NOT NULL,
+            version VARCHAR NOT NULL, status VARCHAR NOT NULL, value JSON, error VARCHAR, duration_ms DOUBLE, attempts INTEGER,
+            "at" TIMESTAMPTZ,
+            PRIMARY KEY (document_id, pipeline, pipeline_version, name));
+        """;
+
+    /// <summary>
+    /// Flat views of the built-in kinds' values, recognised by shape (an annotator may have any name): <c>entities</c>, a row per
+    /// recognised name of any annotation whose value holds an <c>entities</c> list; <c>signals</c>, a row per signal annotation.
+    /// </summary>
+    public const string Views = """
+        CREATE OR REPLACE VIEW entities AS
+        SELECT a.document_id, a.pipeline, a.pipeline_version, a.name AS annotator, a.version,
+               e.entity->>'text' AS text, e.entity->>'label' AS label,
+               TRY_CAST(e.entity->>'start' AS INTEGER) AS start_char, TRY_CAST(e.entity->>'end' AS INTEGER) AS end_char,
+               TRY_CAST(e.entity->>'score' AS DOUBLE) AS score
+        FROM annotations a,
+             unnest(CASE WHEN json_type(a.value, '$.entities') = 'ARRAY' THEN CAST(json_extract(a.value, '$.entities') AS JSON[]) ELSE [] END) AS e(entity)
+        WHERE a.status = 'done';
+
+        CREATE OR REPLACE VIEW signals AS
+        SELECT a.document_id, a.pipeline, a.pipeline_version, a.name AS annotator, a.version,
+               a.value->>'type' AS type, TRY_CAST(a.value->>'confidence' AS DOUBLE) AS confidence,
+               TRY_CAST(a.value->'amount'->>'amount' AS DOUBLE) AS amount, a.value->'amount'->>'currency' AS currency,
+               a.value->'amount'->>'text' AS amount_text, TRY_CAST(a.value->'date'->>'date' AS DATE) AS date,
+               a.value->'companies' AS companies, a.value->'people' AS people, d.published_at, d.title
+        FROM annotations a
+        LEFT JOIN documents d ON d.id = a.document_id AND d.pipeline = a.pipeline AND d.pipeline_version = a.pipeline_version
+        WHERE a.status = 'done' AND json_type(a.value, '$.companies') = 'ARRAY' AND json_type(a.value, '$.type') IS NOT NULL;
+        """;
+
+    /// <summary>Staging tables a batch is appended to (text as recorded, position for Parquet), merged into the tables in one statement each.</summary>
+    public const string Staging = """
+        CREATE TEMP TABLE IF NOT EXISTS staging_documents (
+            kafka_partition INTEGER, kafka_offset BIGINT, id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, text VARCHAR, title VARCHAR,
+            source VARCHAR, url VARCHAR, published_at VARCHAR, metadata VARCHAR, status VARCHAR, completed_at VARCHAR);
+        CREATE TEMP TABLE IF NOT EXISTS staging_annotations (
+            kafka_partition INTEGER, kafka_offset BIGINT, document_id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, name VARCHAR,
+            version VARCHAR, status VARCHAR, value VARCHAR, error VARCHAR, duration_ms DOUBLE, attempts INTEGER, "at" VARCHAR, final BOOLEAN);
+        """;
+
+    /// <summary>
+    /// A batch's rows with one row per key (a document's complete row over its running ones, else the latest), typed as the
+    /// tables are. <paramref name="where"/> narrows them (Parquet writes one input partition at a time).
+    /// </summary>
+    public static string LatestDocuments(string where = "TRUE") => $"""
+        SELECT id, pipeline, pipeline_version, text, title, source, url, TRY_CAST(published_at AS TIMESTAMPTZ) AS published_at,
+               TRY_CAST(metadata AS JSON) AS metadata, status, TRY_CAST(completed_at AS TIMESTAMPTZ) AS completed_at
+        FROM staging_documents WHERE {where}
+        QUALIFY row_number() OVER (PARTITION BY id, pipeline, pipeline_version ORDER BY status = 'complete' DESC, kafka_offset DESC) = 1
+        """;
+
+    public static string LatestAnnotations(string where = "TRUE") => $"""
+        SELECT document_id, pipeline, pipeline_version, name, version, status, TRY_CAST(value AS JSON) AS value, error, duration_ms, attempts,
+               TRY_CAST("at" AS TIMESTAMPTZ) AS "at"
+        FROM staging_annotations WHERE {where}
+        QUALIFY row_number() OVER (PARTITION BY document_id, pipeline, pipeline_version, name ORDER BY kafka_offset DESC) = 1
+        """;
+
+    // A complete document row is final: a running row read later (a redelivery) does not undo it. Annotations take the latest.
+    public static readonly string MergeDocuments = $"""
+        INSERT INTO documents ({DocumentColumns}) {LatestDocuments()}
+        ON CONFLICT DO UPDATE SET text = excluded.text, title = excluded.title, source = excluded.source, url = excluded.url,
+            published_at = excluded.published_at, metadata = excluded.metadata, status = excluded.status, completed_at = excluded.completed_at
+        WHERE documents.status <> 'complete'
+        """;
+
+    public static readonly string MergeAnnotations = $"""
+        INSERT INTO annotations ({AnnotationColumns}) {LatestAnnotations()}
+        ON CONFLICT DO UPDATE SET version = excluded.version, status = excluded.status, value = excluded.value, error = excluded.error,
+            duration_ms = excluded.duration_ms, attempts = excluded.attempts, "at" = excluded."at"
+        """;
+}

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using DuckDB.NET.Data;
+using Herald.Grains.Documents;
+using Herald.Kafka.Embedded;
+using Herald.Warehouse;
+using Herald.Warehouse.Sink;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Herald.Kafka.Tests;
+
+/// <summary>The warehouse over a real broker: the sink in a silo (GET /api/query), the CLI's sink killed mid-run, and a backfill that reuses.</summary>
+[Collection(HttpSiloCollection.Name)]
+public sealed class WarehouseTests(HttpSilo silo)
+{
+    private string[] Cluster => ["--url", silo.BaseAddress.ToString(), "--kafka", silo.Broker.BootstrapServers, "--token", HttpSilo.Token];
+
+    [Fact]
+    public async Task The_silo_keeps_a_warehouse_that_the_query_endpoint_reads_behind_the_token_and_read_only()
+    {
+        await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, [KafkaPipelineCluster.Document("wh-api-1"), KafkaPipelineCluster.Document("wh-api-2")]);
+        using var client = silo.Operator();
+        var sql = "SELECT a.name, a.status FROM annotations a JOIN documents d ON d.id = a.document_id AND d.pipeline = a.pipeline " +
+                  "WHERE d.id = 'wh-api-1' AND d.status = 'complete' ORDER BY a.name";
+        JsonObject? answer = null;
+        await KafkaTestClient.WaitUntilAsync(() =>
+        {
+            answer = client.GetFromJsonAsync<JsonObject>($"api/query?sql={Uri.EscapeDataString(sql)}").GetAwaiter().GetResult();
+            return answer!["rows"]!.AsArray().Count == 5;
+        }, TimeSpan.FromSeconds(60));
+        Assert.Equal(["dates", "entities", "event-type", "money", "signal"], answer!["rows"]!.AsArray().Select(r => (string)r![0]!));
+        Assert.Equal(["name", "status"], answer["columns"]!.AsArray().Select(c => (string)c!));
+
+        using var anonymous = silo.Anonymous();
+        var unauthenticated = await anonymous.GetAsync($"api/query?sql={Uri.EscapeDataString("SELECT 1")}");
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        anonymous.DefaultRequestHeaders.Authorization = new("Bearer", "wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"api/query?sql={Uri.EscapeDataString("SELECT 1")}")).StatusCode);
+
+        var write = await client.GetAsync($"api/query?sql={Uri.EscapeDataString("DELETE FROM documents")}");
+        Assert.Equal(HttpStatusCode.BadRequest, write.StatusCode);
+        Assert.Contains("only a SELECT query is allowed", await write.Content.ReadAsStringAsync());
+        var file = await client.GetAsync($"api/query?sql={Uri.EscapeDataString("SELECT * FROM read_text('/etc/passwd')")}");
+        Assert.Equal(HttpStatusCode.BadRequest, file.StatusCode);
+        var still = await client.GetFromJsonAsync<JsonObject>($"api/query?sql={Uri.EscapeDataString("SELECT count(*) AS n FROM documents WHERE id = 'wh-api-1'")}");
+        Assert.Equal(1, (long)still!["rows"]![0]![0]!);
+    }
+
+    [Fact]
+    public async Task A_sink_killed_mid_run_loses_nothing_and_writes_nothing_twice_to_duckdb_or_parquet()
+    {
+        await using var broker = new EmbeddedKafkaBroker();
+        const string topic = "herald.annotations";
+        broker.CreateTopic(topic, 3);
+        const int documents = 3_000;
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build())
+        {
+            for (var i = 0; i < documents; i++)
+                foreach (var record in Records($"d-{i:D5}"))
+                    producer.Produce(topic, new Message<string, byte[]> { Key = $"d-{i:D5}", Value = record });
+            producer.Flush(TimeSpan.FromSeconds(60));
+        }
+        var folder = Directory.CreateTempSubdirectory("herald-warehouse-kill-").FullName;
+        var database = Path.Combine(folder, "herald.duckdb");
+        var parquet = Path.Combine(folder, "parquet");
+        string[] sink = ["warehouse", "run", "--kafka", broker.BootstrapServers, "--database", database, "--parquet", parquet, "--batch-size", "300"];
+
+        var kafka = new KafkaTestClient(broker.BootstrapServers);
+        using (var running = new ChildProcess("dotnet", [SiloProcess.HeraldCli, .. sink], null))
+        {
+            // Killed once some batches are committed and others are not.
+            await KafkaTestClient.WaitUntilAsync(() => kafka.Committed("herald-warehouse", topic, 3).Where(o => o > 0).Sum() > 2_000, TimeSpan.FromSeconds(90));
+        }
+        var committed = kafka.Committed("herald-warehouse", topic, 3).Where(o => o > 0).Sum();
+        Assert.True(committed < documents * 3, $"the sink finished ({committed} records committed) before it could be killed");
+
+        var (exit, output) = await CliTests.HeraldAsync([.. sink, "--once"]);
+        Assert.True(exit == 0, output);
+
+        using var connection = new DuckDBConnection($"Data Source={database};ACCESS_MODE=READ_ONLY");
+        connection.Open();
+        Assert.Equal(documents, Scalar(connection, "SELECT count(*) FROM documents WHERE status = 'complete'"));
+        Assert.Equal(documents * 2, Scalar(connection, "SELECT count(*) FROM annotations"));
+        Assert.Equal(documents * 2, Scalar(connection, $"SELECT count(*) FROM read_parquet('{parquet}/annotations/**/*.parquet', hive_partitioning = true)"));
+        Assert.Equal(documents * 2, Scalar(connection, $"SELECT count(DISTINCT (document_id, name)) FROM read_parquet('{parquet}/annotations/**/*.parquet', hive_partitioning = true)"));
+        Assert.Equal(documents, Scalar(connection, $"SELECT count(*) FROM read_parquet('{parquet}/documents/**/*.parquet', hive_partitioning = true)"));
+    }
+
+    [Fact]
+    public async Task A_backfill_runs_only_what_changed_and_reuses_the_rest_from_the_warehouse()
+    {
+        var ids = Enumerable.Range(0, 6).Select(i => $"bf-{i}").ToList();
+        await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, ids.Select(id => KafkaPipelineCluster.Document(id)));
+        silo.Kafka.ReadUntil(HttpSilo.Annotations, rs => ids.All(id => rs.Any(r => r.Message.Key == id && r.Message.Value.Contains("\"status\":\"complete\""))), TimeSpan.FromSeconds(60));
+
+        // A warehouse of the central topic as it is now, kept by a sink of the test's own (the silo's holds its file open).
+        var database = Path.Combine(Directory.CreateTempSubdirectory("herald-backfill-").FullName, "herald.duckdb");
+        using (var sink = new WarehouseSink(new WarehouseOptions { BootstrapServers = silo.Broker.BootstrapServers, Database = database, ConsumerGroup = $"bf-{Guid.NewGuid():n}" }, NullLogger.Instance))
+            await sink.RunAsync(once: true, CancellationToken.None);
+
+        // A new version of event-type: it and the signal that depends on it run again; entities, money and dates are reused.
+        var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "pipelines", "news-rules.yaml"))
+            .Replace("pipeline: news-rules", "pipeline: news-backfill\ninput: { start: latest }")
+            .Replace("name: event-type\n    version: 1.0.0", "name: event-type\n    version: 1.1.0");
+        var file = Path.Combine(Path.GetDirectoryName(database)!, "news-backfill.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+        var (deployed, deployOutput) = await CliTests.HeraldAsync(["pipelines", "deploy", file, .. Cluster]);
+        Assert.True(deployed == 0, deployOutput);
+
+        var calls = await AnnotatorCallsAsync("news-backfill");
+        var (exit, output) = await CliTests.HeraldAsync(["backfill", "news-backfill", "--from", "warehouse", "--database", database, "--where", "id LIKE 'bf-%'",
+            "--progress-file", Path.Combine(Path.GetDirectoryName(database)!, "progress"), .. Cluster]);
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"documents\s*│\s*6\b", output);
+        Assert.Matches(@"reused\s*│\s*18\b", output);
+        Assert.Contains("model time saved", output);
+
+        var after = await AnnotatorCallsAsync("news-backfill");
+        Assert.Equal(6, after.GetValueOrDefault("event-type") - calls.GetValueOrDefault("event-type"));
+        Assert.Equal(6, after.GetValueOrDefault("signal") - calls.GetValueOrDefault("signal"));
+        foreach (var unchanged in new[] { "entities", "money", "dates" }) Assert.Equal(calls.GetValueOrDefault(unchanged), after.GetValueOrDefault(unchanged));
+
+        using var client = silo.Operator();
+        var record = (await client.GetFromJsonAsync<JsonObject>("api/documents/news-backfill/bf-0"))!;
+        var annotations = record["annotations"]!.AsObject();
+        Assert.Equal("1.1.0", (string)annotations["event-type"]!["version"]!);
+        Assert.Null(annotations["event-type"]!["reused"]);
+        Assert.True((bool)annotations["money"]!["reused"]!);
+        Assert.Equal("USD", (string)annotations["money"]!["value"]!["largest"]!["currency"]!);
+        Assert.Equal("done", (string)annotations["signal"]!["status"]!);
+
+        // Run again: every document is already done on this version, so nothing runs.
+        var (again, againOutput) = await CliTests.HeraldAsync(["backfill", "news-backfill", "--from", "warehouse", "--database", database, "--where", "id LIKE 'bf-%'", .. Cluster]);
+        Assert.True(again == 0, againOutput);
+        Assert.Equal(after, await AnnotatorCallsAsync("news-backfill"));
+    }
+
+    /// <summary>How many times the silo called each annotator of a pipeline (its duration histogram counts calls, not reused or skipped results).</summary>
+    private async Task<Dictionary<string, long>> AnnotatorCallsAsync(string pipeline)
+    {
+        using var client = silo.Anonymous();
+        var metrics = await client.GetStringAsync("metrics");
+        return metrics.Split('\n')
+            .Where(l => l.StartsWith("herald_annotation_duration_milliseconds_count{", StringComparison.Ordinal) && l.Contains($"pipeline=\"{pipeline}\""))
+            .Select(l => (Annotator: System.Text.RegularExpressions.Regex.Match(l, "annotator=\"([^\"]+)\"").Groups[1].Value, Count: long.Parse(l[(l.LastIndexOf(' ') + 1)..])))
+            .GroupBy(x => x.Annotator).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
+    }
+
+    private static long Scalar(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    /// <summary>A document's records in emission mode All: two annotations and the complete record.</summary>
+    private static IEnumerable<byte[]> Records(string id)
+    {
+        var at = DateTimeOffset.Parse("2026-11-25T09:00:00Z");
+        var document = new DocumentInput(id, "Quorra Labs raised $8 million.", null, $$"""{"id": "{{id}}", "text": "Quorra Labs raised $8 million."}""");
+        AnnotationRecord[] annotations =
+        [
+            new("money", "1.0.0", AnnotationStatus.Done, new AnnotationOutput("""{"amounts": []}""", null), null, 0.5, 1, at),
+            new("entities", "1.0.0", AnnotationStatus.Done, new AnnotationOutput("""{"entities": []}""", null), null, 0.5, 1, at),
+        ];
+        yield return DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("news", "v1", document, annotations[..1], DocumentStatus.Running, 1, at, null));
+        yield return DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("news", "v1", document, annotations, DocumentStatus.Running, 2, at, null));
+        yield return DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("news", "v1", document, annotations, DocumentStatus.Complete, 3, at, at.AddSeconds(1)));
+    }
+}

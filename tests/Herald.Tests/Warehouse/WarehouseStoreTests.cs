@@ -1,0 +1,173 @@
+using DuckDB.NET.Data;
+using Herald.Grains.Documents;
+using Herald.Warehouse.Query;
+using Herald.Warehouse.Rows;
+using Herald.Warehouse.Storage;
+
+namespace Herald.Tests.Warehouse;
+
+/// <summary>The warehouse's stores on real files: central-topic records (written by Herald's own encoder) into DuckDB and Parquet.</summary>
+public sealed class WarehouseStoreTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("herald-warehouse-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The records one document's run publishes in an emission mode, as the Kafka sink encodes them.</summary>
+    private static List<byte[]> Records(string id, string mode, string version = "v1")
+    {
+        var document = new DocumentInput(id, $"Quorra Labs raised $8 million ({id}).", "Quorra raises",
+            $$$"""{"id": "{{{id}}}", "text": "Quorra Labs raised $8 million ({{{id}}}).", "title": "Quorra raises", "source": "Wire", "publishedAt": "2026-11-24T08:00:00Z", "metadata": {"lang": "en"}}""");
+        AnnotationRecord[] annotations =
+        [
+            new("entities", "1.0.0", AnnotationStatus.Done, new AnnotationOutput("""{"entities": [{"text": "Quorra Labs", "label": "ORG", "start": 0, "end": 11, "score": 0.9}]}""", null), null, 1.5, 1, Start),
+            new("money", "1.0.0", AnnotationStatus.Done, new AnnotationOutput("""{"amounts": [], "largest": {"amount": 8000000, "currency": "USD", "text": "$8 million"}}""", null), null, 0.5, 1, Start),
+            new("signal", "1.0.0", AnnotationStatus.Done, new AnnotationOutput(
+                """{"type": "funding_round", "confidence": 0.9, "amount": {"amount": 8000000, "currency": "USD", "text": "$8 million"}, "date": null, "companies": [{"name": "Quorra Labs", "role": "investee"}], "people": []}""", null), null, 0.2, 1, Start),
+            new("broken", "1.0.0", AnnotationStatus.Failed, null, "timed out after 5s", 5000, 3, Start),
+        ];
+        var records = new List<byte[]>();
+        var parts = new DocumentSnapshotJson.RecordParts();
+        for (var n = 1; n <= annotations.Length; n++)
+        {
+            var running = new DocumentSnapshot("news", version, document, annotations[..n], DocumentStatus.Running, n, Start, null);
+            if (mode == "All") records.Add(DocumentSnapshotJson.ToUtf8(running, parts));
+            if (mode == "Deltas") records.Add(DocumentSnapshotJson.DeltaToUtf8(running));
+        }
+        records.Add(DocumentSnapshotJson.ToUtf8(new DocumentSnapshot("news", version, document, annotations, DocumentStatus.Complete, annotations.Length + 1, Start, Start.AddSeconds(2))));
+        return records;
+    }
+
+    private static RowBatch Batch(IEnumerable<byte[]> records, int partition = 0, long firstOffset = 0)
+    {
+        var batch = new RowBatch();
+        var offset = firstOffset;
+        foreach (var record in records)
+        {
+            batch.FirstOffsets.TryAdd(partition, offset);
+            Assert.True(CentralRecordReader.TryRead(record, new RecordPosition(partition, offset++), Start, batch));
+        }
+        return batch;
+    }
+
+    private DuckDbWarehouse Open(string name = "herald.duckdb") => new(Path.Combine(_folder.FullName, name));
+
+    private static List<string> Rows(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        return rows;
+    }
+
+    private const string AllRows = """
+        SELECT d.id, d.pipeline, d.pipeline_version, d.title, d.source, d.published_at, d.metadata->>'lang', d.status, d.completed_at,
+               a.name, a.version, a.status, a.value->>'$.largest.currency', a.error, a.duration_ms, a.attempts, a."at"
+        FROM documents d JOIN annotations a ON a.document_id = d.id AND a.pipeline = d.pipeline AND a.pipeline_version = d.pipeline_version
+        ORDER BY d.id, a.name
+        """;
+
+    [Fact]
+    public void Every_emission_mode_lands_the_same_rows_and_a_record_read_twice_leaves_one_row()
+    {
+        var results = new Dictionary<string, List<string>>();
+        foreach (var mode in new[] { "All", "Complete", "Deltas" })
+        {
+            using var warehouse = Open($"{mode}.duckdb");
+            var records = Records("n-1", mode).Concat(Records("n-2", mode)).ToList();
+            warehouse.Write(Batch(records));
+            // Redelivered after a crash: the same records again, in a later batch and within one.
+            warehouse.Write(Batch(records.Concat(records), firstOffset: 100));
+            using var connection = warehouse.OpenQueryConnection();
+            results[mode] = Rows(connection, AllRows);
+            Assert.Equal(["2"], Rows(connection, "SELECT count(*) FROM documents"));
+            Assert.Equal(["8"], Rows(connection, "SELECT count(*) FROM annotations"));
+        }
+        Assert.Equal(results["All"], results["Complete"]);
+        Assert.Equal(results["All"], results["Deltas"]);
+        Assert.Contains(results["All"], r => r.StartsWith("n-1|news|v1|Quorra raises|Wire|") && r.Contains("|en|complete|") && r.Contains("|broken|1.0.0|failed|null|timed out after 5s|5000|3|"));
+    }
+
+    [Fact]
+    public void A_running_record_read_after_the_complete_one_does_not_undo_it()
+    {
+        using var warehouse = Open();
+        var records = Records("n-1", "All");
+        warehouse.Write(Batch(records));
+        warehouse.Write(Batch(records.Take(2), firstOffset: 10));
+        using var connection = warehouse.OpenQueryConnection();
+        Assert.Equal(["complete"], Rows(connection, "SELECT status FROM documents"));
+        Assert.Equal(["4"], Rows(connection, "SELECT count(*) FROM annotations"));
+    }
+
+    [Fact]
+    public void The_views_flatten_entities_and_signals_and_queries_select_by_annotation_type_and_version()
+    {
+        using var warehouse = Open();
+        warehouse.Write(Batch(Records("n-1", "All").Concat(Records("n-1", "All", version: "v2"))));
+        using var connection = warehouse.OpenQueryConnection();
+        Assert.Equal(["Quorra Labs|ORG|0|11", "Quorra Labs|ORG|0|11"], Rows(connection, "SELECT text, label, start_char, end_char FROM entities"));
+        Assert.Equal(["funding_round|8000000|USD|v1", "funding_round|8000000|USD|v2"],
+            Rows(connection, "SELECT type, amount, currency, pipeline_version FROM signals ORDER BY pipeline_version"));
+        var byVersion = WarehouseQuery.Run(connection, "SELECT name, version, count(*) AS n FROM annotations WHERE pipeline_version = 'v2' AND name = 'money' GROUP BY ALL", 100, TimeSpan.FromSeconds(10));
+        Assert.Equal(["name", "version", "n"], byVersion.Columns);
+        Assert.Equal("money", byVersion.Rows.Single()[0]!.GetValue<string>());
+        Assert.Equal(1, byVersion.Rows.Single()[2]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("DELETE FROM documents", "only a SELECT query is allowed")]
+    [InlineData("DROP TABLE annotations", "only a SELECT query is allowed")]
+    [InlineData("SELECT 1; DELETE FROM documents", "only a SELECT query is allowed")]
+    [InlineData("SELECT 1; SELECT 2", "exactly one SELECT")]
+    [InlineData("COPY documents TO '/tmp/out.csv'", "only a SELECT query is allowed")]
+    [InlineData("SELECT * FROM read_text('/etc/hostname')", "file system operations are disabled")]
+    [InlineData("SELECT * FROM nowhere", "nowhere")]
+    [InlineData("", "empty")]
+    public void Queries_are_read_only_and_refused_with_the_reason(string sql, string reason)
+    {
+        using var warehouse = Open();
+        warehouse.Write(Batch(Records("n-1", "All")));
+        using var connection = warehouse.OpenQueryConnection();
+        var refused = Assert.Throws<QueryRefusedException>(() => WarehouseQuery.Run(connection, sql, 100, TimeSpan.FromSeconds(10)));
+        Assert.Contains(reason, refused.Message);
+        Assert.Equal(["1"], Rows(connection, "SELECT count(*) FROM documents"));
+    }
+
+    [Fact]
+    public void Queries_are_bounded_in_rows_and_time()
+    {
+        using var warehouse = Open();
+        using var connection = warehouse.OpenQueryConnection();
+        var cut = WarehouseQuery.Run(connection, "SELECT * FROM range(50)", 10, TimeSpan.FromSeconds(10));
+        Assert.Equal(10, cut.Rows.Count);
+        Assert.True(cut.Truncated);
+        var slow = Assert.Throws<QueryRefusedException>(() => WarehouseQuery.Run(connection, "SELECT count(*) FROM range(1000000000000)", 10, TimeSpan.FromMilliseconds(300)));
+        Assert.Contains("ran longer than", slow.Message);
+    }
+
+    [Fact]
+    public void Parquet_files_hold_each_record_once_and_files_past_the_committed_offset_are_discarded()
+    {
+        var root = Path.Combine(_folder.FullName, "parquet");
+        using var parquet = new ParquetFiles(root);
+        parquet.Write(Batch(Records("n-1", "All"), partition: 0, firstOffset: 0));
+        parquet.Write(Batch(Records("n-2", "All"), partition: 1, firstOffset: 0));
+        // Written but never committed (the sink died): partition 1 is read again from offset 0... after a later batch at 5.
+        parquet.Write(Batch(Records("n-3", "All"), partition: 1, firstOffset: 5));
+        parquet.DiscardUncommitted(partition: 1, committed: 5);
+
+        using var reader = new DuckDBConnection("Data Source=:memory:");
+        reader.Open();
+        var annotations = Path.Combine(root, "annotations", "**", "*.parquet");
+        var documents = Path.Combine(root, "documents", "**", "*.parquet");
+        Assert.Equal(["n-1|entities|news|2026-11-25", "n-1|money|news|2026-11-25", "n-2|entities|news|2026-11-25", "n-2|money|news|2026-11-25"],
+            Rows(reader, $"SELECT document_id, name, pipeline, CAST(day AS VARCHAR) FROM read_parquet('{annotations}', hive_partitioning = true) WHERE name IN ('entities', 'money') ORDER BY ALL"));
+        Assert.Equal(["n-1|complete", "n-2|complete"], Rows(reader, $"SELECT id, status FROM read_parquet('{documents}', hive_partitioning = true) ORDER BY id"));
+        Assert.True(Directory.Exists(Path.Combine(root, "annotations", "pipeline=news", "name=signal", "day=2026-11-25")));
+    }
+}

@@ -25,7 +25,7 @@ public sealed class WarehouseOptions
     public string? Parquet { get; set; }
 
     /// <summary>Records per write: one transaction (and one set of Parquet files per input partition) each.</summary>
-    public int BatchSize { get; set; } = 20_000;
+    public int BatchSize { get; set; } = 10_000;
 
     /// <summary>How long a batch may wait to fill before it is written anyway.</summary>
     public int BatchWaitMs { get; set; } = 1_000;

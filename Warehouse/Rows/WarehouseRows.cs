@@ -51,6 +51,26 @@ internal sealed class RowBatch
     /// <summary>The first offset of each input partition in the batch: Parquet files are named by it.</summary>
     public SortedDictionary<int, long> FirstOffsets { get; } = [];
 
+    /// <summary>
+    /// Keeps the latest row per key, so a batch writes each key once: in mode <c>All</c> a document's complete record repeats every
+    /// annotation its running records brought, and a record read twice repeats itself. Rows are in reading order: the last one wins.
+    /// </summary>
+    public void Compact()
+    {
+        KeepLatest(Annotations, a => (a.DocumentId, a.Pipeline, a.PipelineVersion, a.Name));
+        KeepLatest(Documents, d => (d.Id, d.Pipeline, d.PipelineVersion, ""));
+    }
+
+    private static void KeepLatest<T>(List<T> rows, Func<T, (string, string, string, string)> key)
+    {
+        var latest = new Dictionary<(string, string, string, string), int>(rows.Count);
+        for (var i = 0; i < rows.Count; i++) latest[key(rows[i])] = i;
+        if (latest.Count == rows.Count) return;
+        var kept = latest.Values.Order().Select(i => rows[i]).ToList();
+        rows.Clear();
+        rows.AddRange(kept);
+    }
+
     public void Clear()
     {
         Documents.Clear();

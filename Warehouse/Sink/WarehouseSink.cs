@@ -11,8 +11,9 @@ public sealed record WarehouseProgress(long Records, long DocumentRows, long Ann
 /// <summary>
 /// Reads the central topic in its own consumer group and writes it to the warehouse in batches: DuckDB first, then Parquet,
 /// then the batch's offsets are committed, so whatever a crash interrupts is read again and, being keyed (DuckDB) or named
-/// by offset (Parquet), lands once. Partitions are spread over sinks by Kafka's cooperative-sticky assignment; a partition
-/// taken away first has its batch written.
+/// by offset (Parquet), lands once. One batch is written (on the thread pool) while the next is read; its offsets are committed
+/// by the consuming thread once it is durable. Partitions are spread over sinks by Kafka's cooperative-sticky assignment; a
+/// partition taken away first has its batches written and committed.
 /// </summary>
 public sealed class WarehouseSink : IDisposable
 {
@@ -21,7 +22,8 @@ public sealed class WarehouseSink : IDisposable
     private readonly DuckDbWarehouse? _duckDb;
     private readonly ParquetFiles? _parquet;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly RowBatch _batch = new();
+    private RowBatch _batch = new(), _spare = new();
+    private (Task Write, RowBatch Batch, List<TopicPartitionOffset> Offsets)? _writing;
     private readonly Dictionary<int, long> _nextOffsets = [];
     private readonly HashSet<int> _atEnd = [];
     private long _records, _documents, _annotations, _unreadable;
@@ -88,13 +90,19 @@ public sealed class WarehouseSink : IDisposable
                     batchStarted = DateTime.UtcNow;
                 }
                 if (_batch.FirstOffsets.Count == 0) batchStarted = DateTime.UtcNow;
-                if (once && AllAtEnd())
+                // Asked only when a partition reaches its end or nothing came: the assignment is a call into librdkafka.
+                if (once && (result is null || result.IsPartitionEOF) && AllAtEnd())
                 {
                     Flush();
+                    Settle();
                     break;
                 }
             }
-            if (cancellation.IsCancellationRequested) Flush();
+            if (cancellation.IsCancellationRequested)
+            {
+                Flush();
+                Settle();
+            }
         }
         finally
         {
@@ -122,18 +130,36 @@ public sealed class WarehouseSink : IDisposable
         }
     }
 
-    /// <summary>Writes the pending batch everywhere, durably, then commits its offsets.</summary>
+    /// <summary>Starts writing the pending batch (after the one before it is durable and committed) and reads on into a fresh one.</summary>
     private void Flush()
     {
+        Settle();
         if (_batch.FirstOffsets.Count == 0) return;
-        _duckDb?.Write(_batch);
-        _parquet?.Write(_batch);
-        var offsets = _batch.FirstOffsets.Keys.Select(p => new TopicPartitionOffset(_options.Topic, p, _nextOffsets[p])).ToList();
-        _consumer.Commit(offsets);
-        (_records, _documents, _annotations, _unreadable) = (_records + _batch.Records, _documents + _batch.Documents.Count,
-            _annotations + _batch.Annotations.Count, _unreadable + _batch.Unreadable);
+        var batch = _batch;
+        var next = batch.FirstOffsets.Keys.ToDictionary(p => p, p => _nextOffsets[p]);
+        var offsets = next.Select(p => new TopicPartitionOffset(_options.Topic, p.Key, p.Value)).ToList();
+        _writing = (Task.Run(() =>
+        {
+            _duckDb?.Write(batch);
+            _parquet?.Write(batch, next);
+        }), batch, offsets);
+        (_batch, _spare) = (_spare, null!);
+    }
+
+    /// <summary>Waits for the batch being written and commits its offsets, leaving out partitions this sink no longer owns.</summary>
+    private void Settle(IReadOnlySet<int>? lost = null)
+    {
+        if (_writing is not { } writing) return;
+        _writing = null;
+        writing.Write.GetAwaiter().GetResult();
+        var batch = writing.Batch;
+        var offsets = lost is null ? writing.Offsets : writing.Offsets.Where(o => !lost.Contains(o.Partition.Value)).ToList();
+        if (offsets.Count > 0) _consumer.Commit(offsets);
+        (_records, _documents, _annotations, _unreadable) = (_records + batch.Records, _documents + batch.Documents.Count,
+            _annotations + batch.Annotations.Count, _unreadable + batch.Unreadable);
         _batches++;
-        _batch.Clear();
+        batch.Clear();
+        _spare = batch;
     }
 
     private void Assigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
@@ -141,14 +167,15 @@ public sealed class WarehouseSink : IDisposable
         _logger.LogInformation("Warehouse sink assigned {Partitions}", string.Join(", ", partitions.Select(p => p.Partition.Value)));
         if (_parquet is null || partitions.Count == 0) return;
         // Files past the committed offset were written by a sink that stopped before committing: they are read again.
-        foreach (var committed in consumer.Committed(partitions, TimeSpan.FromSeconds(30)))
-            _parquet.DiscardUncommitted(committed.Partition.Value, committed.Offset.Value < 0 ? 0 : committed.Offset.Value);
+        _parquet.Reconcile(consumer.Committed(partitions, TimeSpan.FromSeconds(30))
+            .ToDictionary(c => c.Partition.Value, c => Math.Max(0, c.Offset.Value)));
     }
 
     private void Revoked(List<TopicPartitionOffset> partitions)
     {
         // A batch holds records of partitions about to go elsewhere: write and commit it while they are still ours.
         Flush();
+        Settle();
         foreach (var p in partitions) _atEnd.Remove(p.Partition.Value);
     }
 
@@ -157,6 +184,7 @@ public sealed class WarehouseSink : IDisposable
         // Lost, not handed over: committing would fail; whatever is pending is read again by the new owner.
         _logger.LogWarning("Warehouse sink lost partitions {Partitions}; their pending records will be read again", string.Join(", ", partitions.Select(p => p.Partition.Value)));
         var lost = partitions.Select(p => p.Partition.Value).ToHashSet();
+        Settle(lost);
         _batch.Documents.RemoveAll(d => lost.Contains(d.Position.Partition));
         _batch.Annotations.RemoveAll(a => lost.Contains(a.Position.Partition));
         foreach (var partition in lost)
@@ -173,3 +201,4 @@ public sealed class WarehouseSink : IDisposable
         _parquet?.Dispose();
     }
 }
+

@@ -22,6 +22,8 @@ internal sealed class DuckDbWarehouse : IDisposable
         Staging.Create(_connection);
         // Queries run on this instance too (GET /api/query): no SQL may read or write files beyond the database itself.
         Sql.Execute(_connection, "SET enable_external_access = false");
+        // One thread: the sink reads and parses on another, and a silo has its own work; batches are small enough for one.
+        Sql.Execute(_connection, "SET threads = 1");
     }
 
     /// <summary>A connection of its own on the same database, for queries: they read a snapshot while batches commit.</summary>

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using DuckDB.NET.Data;
 using Herald.Warehouse.Rows;
 
@@ -7,40 +6,41 @@ namespace Herald.Warehouse.Storage;
 
 /// <summary>
 /// Parquet files for engines beyond one machine: <c>documents/pipeline=P/day=D/</c> and <c>annotations/pipeline=P/name=N/day=D/</c>
-/// (hive partitions), written by DuckDB from an in-memory staging database. Files are named by the central topic's partition
-/// and the batch's first offset there; a file whose offset the sink has not committed (a crash between writing and committing)
-/// is deleted when the partition is assigned again, so the records it held are written once more, and once.
+/// (hive partitions), written by DuckDB from an in-memory staging database, one set of files per batch. Before its files, a
+/// batch writes a manifest (<c>_batches/NAME.json</c>: the central topic's partitions and offsets it holds). A sink commits a
+/// batch's offsets together, so when partitions are assigned again, a batch whose offsets were not committed (a crash between
+/// writing and committing) has its files deleted, and its records, read again, land once.
 /// </summary>
-internal sealed partial class ParquetFiles : IDisposable
+internal sealed class ParquetFiles : IDisposable
 {
     private readonly string _root;
+    private readonly string _manifests;
     private readonly DuckDBConnection _staging = new("Data Source=:memory:");
 
     public ParquetFiles(string root)
     {
         _root = Path.GetFullPath(root);
-        Directory.CreateDirectory(_root);
+        _manifests = Path.Combine(_root, "_batches");
+        Directory.CreateDirectory(_manifests);
         _staging.Open();
         Staging.Create(_staging);
     }
 
-    public void Write(RowBatch batch)
+    /// <param name="nextOffsets">Per partition of the batch, the offset after its last record.</param>
+    public void Write(RowBatch batch, IReadOnlyDictionary<int, long> nextOffsets)
     {
+        var name = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():n}"[..26];
+        var manifest = batch.FirstOffsets.ToDictionary(p => p.Key.ToString(), p => new[] { p.Value, nextOffsets[p.Key] });
+        WriteDurably(Path.Combine(_manifests, $"{name}.json"), JsonSerializer.SerializeToUtf8Bytes(manifest));
         Staging.Append(_staging, batch);
         try
         {
-            var written = new List<string>();
-            foreach (var (partition, first) in batch.FirstOffsets)
-            {
-                var name = FileName(partition, first);
-                var where = $"kafka_partition = {partition}";
-                // Files are append-only: a document and its annotations land once it is complete, from its complete record (running
-                // rows would stay beside the final ones, and a run's annotations can straddle two batches).
-                written.AddRange(Copy($"SELECT *, CAST(completed_at AS DATE) AS day FROM ({WarehouseSchema.LatestDocuments(where)}) WHERE status = 'complete'",
-                    "documents", "pipeline, day", name));
-                written.AddRange(Copy($"SELECT *, CAST(coalesce(\"at\", now()) AS DATE) AS day FROM ({WarehouseSchema.LatestAnnotations(where + " AND final")})",
-                    "annotations", "pipeline, name, day", name));
-            }
+            // A document and its annotations land once it is complete, from its complete record: files are append-only, and
+            // running rows would stay beside the final ones (a run's annotations can straddle two batches).
+            var written = Copy($"SELECT *, CAST(completed_at AS DATE) AS day FROM ({WarehouseSchema.LatestDocuments()}) WHERE status = 'complete'",
+                "documents", "pipeline, day", name);
+            written.AddRange(Copy($"SELECT *, CAST(coalesce(\"at\", now()) AS DATE) AS day FROM ({WarehouseSchema.LatestAnnotations("final")})",
+                "annotations", "pipeline, name, day", name));
             Sync(written);
         }
         finally
@@ -49,15 +49,30 @@ internal sealed partial class ParquetFiles : IDisposable
         }
     }
 
-    /// <summary>Deletes the files of records at or after <paramref name="committed"/> in <paramref name="partition"/>: they will be read again.</summary>
-    public void DiscardUncommitted(int partition, long committed)
+    /// <summary>
+    /// For partitions just assigned with their committed offsets: deletes the files of batches that were never committed, and
+    /// forgets the manifests of batches that were.
+    /// </summary>
+    public void Reconcile(IReadOnlyDictionary<int, long> committed)
     {
-        foreach (var file in Directory.EnumerateFiles(_root, "*.parquet", SearchOption.AllDirectories))
+        var files = Directory.EnumerateFiles(_root, "*.parquet", SearchOption.AllDirectories).ToLookup(f => Path.GetFileName(f).Split('_')[0]);
+        foreach (var path in Directory.EnumerateFiles(_manifests, "*.json"))
         {
-            var match = FilePattern().Match(Path.GetFileName(file));
-            if (match.Success && int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) == partition
-                && long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) >= committed)
-                File.Delete(file);
+            Dictionary<string, long[]>? manifest;
+            try
+            {
+                manifest = JsonSerializer.Deserialize<Dictionary<string, long[]>>(File.ReadAllBytes(path));
+            }
+            catch (JsonException)
+            {
+                manifest = null; // torn by a crash while it was written: no file of its batch was written either
+            }
+            var name = Path.GetFileNameWithoutExtension(path);
+            var mine = manifest?.Where(p => committed.ContainsKey(int.Parse(p.Key))).ToList() ?? [];
+            if (manifest is not null && mine.Count == 0) continue; // another sink's partitions
+            if (manifest is null || mine.Any(p => committed[int.Parse(p.Key)] < p.Value[1]))
+                foreach (var file in files[name]) File.Delete(file);
+            File.Delete(path);
         }
     }
 
@@ -75,6 +90,13 @@ internal sealed partial class ParquetFiles : IDisposable
         return files;
     }
 
+    private static void WriteDurably(string path, byte[] content)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
+    }
+
     // DuckDB closes its files but does not flush them to the disk: the offsets are committed only after this.
     private static void Sync(List<string> files)
     {
@@ -84,11 +106,6 @@ internal sealed partial class ParquetFiles : IDisposable
             stream.Flush(flushToDisk: true);
         }
     }
-
-    private static string FileName(int partition, long firstOffset) => $"p{partition}-o{firstOffset:D19}";
-
-    [GeneratedRegex(@"^p(\d+)-o(\d{19})_\d+\.parquet$")]
-    private static partial Regex FilePattern();
 
     public void Dispose() => _staging.Dispose();
 }

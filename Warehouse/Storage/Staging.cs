@@ -10,6 +10,7 @@ internal static class Staging
 
     public static void Append(DuckDBConnection connection, RowBatch batch)
     {
+        batch.Compact(); // the merges and Parquet files take one row per key
         using (var documents = connection.CreateAppender("temp", "main", "staging_documents"))
         {
             foreach (var d in batch.Documents)

@@ -58,29 +58,24 @@ internal static class WarehouseSchema
         """;
 
     /// <summary>
-    /// A batch's rows with one row per key (a document's complete row over its running ones, else the latest), typed as the
-    /// tables are. <paramref name="where"/> narrows them (Parquet writes one input partition at a time).
+    /// A batch's rows (one per key: <see cref="Rows.RowBatch.Compact"/>), typed as the tables are. <paramref name="where"/> narrows them.
     /// </summary>
     public static string LatestDocuments(string where = "TRUE") => $"""
         SELECT id, pipeline, pipeline_version, text, title, source, url, TRY_CAST(published_at AS TIMESTAMPTZ) AS published_at,
                TRY_CAST(metadata AS JSON) AS metadata, status, TRY_CAST(completed_at AS TIMESTAMPTZ) AS completed_at
         FROM staging_documents WHERE {where}
-        QUALIFY row_number() OVER (PARTITION BY id, pipeline, pipeline_version ORDER BY status = 'complete' DESC, kafka_offset DESC) = 1
         """;
 
     public static string LatestAnnotations(string where = "TRUE") => $"""
         SELECT document_id, pipeline, pipeline_version, name, version, status, TRY_CAST(value AS JSON) AS value, error, duration_ms, attempts,
                TRY_CAST("at" AS TIMESTAMPTZ) AS "at"
         FROM staging_annotations WHERE {where}
-        QUALIFY row_number() OVER (PARTITION BY document_id, pipeline, pipeline_version, name ORDER BY kafka_offset DESC) = 1
         """;
 
-    // A complete document row is final: a running row read later (a redelivery) does not undo it. Annotations take the latest.
+    // A document's row comes from its complete record, which is final: one read again changes nothing. Annotations take the latest.
     public static readonly string MergeDocuments = $"""
         INSERT INTO documents ({DocumentColumns}) {LatestDocuments()}
-        ON CONFLICT DO UPDATE SET text = excluded.text, title = excluded.title, source = excluded.source, url = excluded.url,
-            published_at = excluded.published_at, metadata = excluded.metadata, status = excluded.status, completed_at = excluded.completed_at
-        WHERE documents.status <> 'complete'
+        ON CONFLICT DO NOTHING
         """;
 
     public static readonly string MergeAnnotations = $"""

@@ -21,7 +21,7 @@ switch (scenario)
         await KafkaWorkerBenchmark.RunAsync(Repository(), Arg("--documents", 2000), Arg("--rounds", 3), Arg("--in-flight", 32), Arg("--partitions", 4), Arg("--cost-ms", 5));
         return 0;
     case "warehouse":
-        await WarehouseBenchmark.RunAsync(Arg("--documents", 2000), Arg("--rounds", 3));
+        await WarehouseBenchmark.RunAsync(Arg("--documents", 8000), Arg("--rounds", 5));
         return 0;
     case "fake-model-server":
         await FakeModelServer.RunAsync(Arg("--port", 8001), Arg("--cost-ms", 40));

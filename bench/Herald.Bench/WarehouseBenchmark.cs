@@ -15,11 +15,12 @@ namespace Herald.Bench;
 public static class WarehouseBenchmark
 {
     private const string Topic = "bench.annotations";
+    private const int Partitions = 16;
 
     public static async Task RunAsync(int documents, int rounds)
     {
         await using var broker = new EmbeddedKafkaBroker();
-        broker.CreateTopic(Topic, 8);
+        broker.CreateTopic(Topic, Partitions);
         var records = Produce(broker.BootstrapServers, documents);
         Console.WriteLine($"warehouse: {documents} documents, {records} central-topic records (emission mode All, 7 annotations each), {rounds} rounds");
         var folder = Directory.CreateTempSubdirectory("herald-bench-warehouse-");
@@ -59,7 +60,7 @@ public static class WarehouseBenchmark
         long read = 0, bytes = 0;
         var clock = Stopwatch.StartNew();
         var ended = new HashSet<int>();
-        while (read < records || ended.Count < 8)
+        while (read < records || ended.Count < Partitions)
         {
             var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException("the bare consumer stalled");
             if (result.IsPartitionEOF)
@@ -78,7 +79,7 @@ public static class WarehouseBenchmark
     private static async Task<double> SinkAsync(string bootstrap, string? database, string? parquet, long records)
     {
         var options = new WarehouseOptions { BootstrapServers = bootstrap, Topic = Topic, ConsumerGroup = $"bench-{Guid.NewGuid():n}", Database = database ?? "", Parquet = parquet };
-        using var sink = new WarehouseSink(options, NullLogger.Instance);
+        using var sink = new WarehouseSink(options, NullLogger.Instance, config => config.Set("fetch.wait.max.ms", FetchWaitMs));
         var clock = Stopwatch.StartNew();
         var progress = await sink.RunAsync(once: true, CancellationToken.None);
         var elapsed = clock.Elapsed.TotalSeconds;
@@ -89,8 +90,12 @@ public static class WarehouseBenchmark
     private static ConsumerConfig Config(string bootstrap) => new()
     {
         BootstrapServers = bootstrap, GroupId = $"bench-{Guid.NewGuid():n}", AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
-        EnablePartitionEof = true, PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        EnablePartitionEof = true, PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky, FetchWaitMaxMs = int.Parse(FetchWaitMs),
     };
+
+    // The mock broker answers a fetch with nothing new only at its wait limit (a real broker at fetch.min.bytes): both readers wait
+    // at most this long, so the end of the topic is not reached 500 ms late by chance.
+    private const string FetchWaitMs = "50";
 
     /// <summary>Each document's records as Herald publishes them in mode All: one per annotation with the state so far, and the complete one.</summary>
     private static long Produce(string bootstrap, int documents)

@@ -109,7 +109,20 @@ public sealed class WarehouseTests(HttpSilo silo)
         await File.WriteAllTextAsync(file, yaml);
         var (deployed, deployOutput) = await CliTests.HeraldAsync(["pipelines", "deploy", file, .. Cluster]);
         Assert.True(deployed == 0, deployOutput);
+        try
+        {
+            await BackfillAndAssertAsync(database);
+        }
+        finally
+        {
+            // The fixture's silo is shared: a pipeline left deployed would read the input topic of the other tests.
+            using var client = silo.Operator();
+            await client.DeleteAsync("api/pipelines/news-backfill");
+        }
+    }
 
+    private async Task BackfillAndAssertAsync(string database)
+    {
         var calls = await AnnotatorCallsAsync("news-backfill");
         var (exit, output) = await CliTests.HeraldAsync(["backfill", "news-backfill", "--from", "warehouse", "--database", database, "--where", "id LIKE 'bf-%'",
             "--progress-file", Path.Combine(Path.GetDirectoryName(database)!, "progress"), .. Cluster]);

@@ -155,19 +155,23 @@ public sealed class WarehouseStoreTests : IDisposable
     {
         var root = Path.Combine(_folder.FullName, "parquet");
         using var parquet = new ParquetFiles(root);
-        parquet.Write(Batch(Records("n-1", "All"), partition: 0, firstOffset: 0));
-        parquet.Write(Batch(Records("n-2", "All"), partition: 1, firstOffset: 0));
-        // Written but never committed (the sink died): partition 1 is read again from offset 0... after a later batch at 5.
-        parquet.Write(Batch(Records("n-3", "All"), partition: 1, firstOffset: 5));
-        parquet.DiscardUncommitted(partition: 1, committed: 5);
+        parquet.Write(Batch(Records("n-1", "All"), partition: 0, firstOffset: 0), new Dictionary<int, long> { [0] = 5 });
+        parquet.Write(Batch(Records("n-2", "All"), partition: 1, firstOffset: 0), new Dictionary<int, long> { [1] = 5 });
+        // Written but never committed (the sink died after writing): its records will be read again from offset 5.
+        parquet.Write(Batch(Records("n-3", "All"), partition: 1, firstOffset: 5), new Dictionary<int, long> { [1] = 10 });
+        // Another sink's batch of a partition not assigned here is left alone.
+        parquet.Write(Batch(Records("n-4", "All"), partition: 2, firstOffset: 0), new Dictionary<int, long> { [2] = 5 });
+        parquet.Reconcile(new Dictionary<int, long> { [0] = 5, [1] = 5 });
 
         using var reader = new DuckDBConnection("Data Source=:memory:");
         reader.Open();
         var annotations = Path.Combine(root, "annotations", "**", "*.parquet");
         var documents = Path.Combine(root, "documents", "**", "*.parquet");
-        Assert.Equal(["n-1|entities|news|2026-11-25", "n-1|money|news|2026-11-25", "n-2|entities|news|2026-11-25", "n-2|money|news|2026-11-25"],
+        Assert.Equal(["n-1|entities|news|2026-11-25", "n-1|money|news|2026-11-25", "n-2|entities|news|2026-11-25", "n-2|money|news|2026-11-25",
+                "n-4|entities|news|2026-11-25", "n-4|money|news|2026-11-25"],
             Rows(reader, $"SELECT document_id, name, pipeline, CAST(day AS VARCHAR) FROM read_parquet('{annotations}', hive_partitioning = true) WHERE name IN ('entities', 'money') ORDER BY ALL"));
-        Assert.Equal(["n-1|complete", "n-2|complete"], Rows(reader, $"SELECT id, status FROM read_parquet('{documents}', hive_partitioning = true) ORDER BY id"));
+        Assert.Equal(["n-1|complete", "n-2|complete", "n-4|complete"], Rows(reader, $"SELECT id, status FROM read_parquet('{documents}', hive_partitioning = true) ORDER BY id"));
         Assert.True(Directory.Exists(Path.Combine(root, "annotations", "pipeline=news", "name=signal", "day=2026-11-25")));
+        Assert.Single(Directory.GetFiles(Path.Combine(root, "_batches"))); // committed batches' manifests are forgotten; the other sink's stays
     }
 }

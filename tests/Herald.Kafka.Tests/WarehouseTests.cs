@@ -149,6 +149,16 @@ public sealed class WarehouseTests(HttpSilo silo)
         var (again, againOutput) = await CliTests.HeraldAsync(["backfill", "news-backfill", "--from", "warehouse", "--database", database, "--where", "id LIKE 'bf-%'", .. Cluster]);
         Assert.True(again == 0, againOutput);
         Assert.Equal(after, await AnnotatorCallsAsync("news-backfill"));
+
+        // From the input topic since a time: only what was written since then is read (3 documents, not the other tests').
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var fresh = Enumerable.Range(0, 3).Select(i => $"bfi-{i}").ToList();
+        await silo.Kafka.ProduceDocumentsAsync(HttpSilo.Input, fresh.Select(id => KafkaPipelineCluster.Document(id)));
+        var (input, inputOutput) = await CliTests.HeraldAsync(["backfill", "news-backfill", "--from", "input", "--since", since.ToString("O"), "--database", database,
+            "--progress-file", Path.Combine(Path.GetDirectoryName(database)!, "progress-input"), .. Cluster]);
+        Assert.True(input == 0, inputOutput);
+        Assert.Matches(@"documents\s*│\s*3\b", inputOutput);
+        foreach (var id in fresh) Assert.Equal("complete", (string)(await client.GetFromJsonAsync<JsonObject>($"api/documents/news-backfill/{id}"))!["status"]!);
     }
 
     /// <summary>How many times the silo called each annotator of a pipeline (its duration histogram counts calls, not reused or skipped results).</summary>

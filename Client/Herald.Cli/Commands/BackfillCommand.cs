@@ -143,8 +143,10 @@ public static class BackfillCommand
             if (metadata.Error.IsError) throw new HeraldUnreachableException($"cannot read the input topic {Topic} at {kafka}: {metadata.Error.Reason}", null!);
             var partitions = metadata.Partitions.Select(p => new TopicPartition(Topic, p.PartitionId)).ToList();
             var ends = partitions.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
+            // Seek by time where the broker can say (a lookup it cannot answer starts from the beginning); records are filtered by time too.
             var starts = Since is { } from
                 ? consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(p, new Timestamp(from.UtcDateTime))), TimeSpan.FromSeconds(10))
+                    .Select(o => o.Offset.Value >= 0 ? o : new TopicPartitionOffset(o.TopicPartition, Offset.Beginning)).ToList()
                 : partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)).ToList();
             consumer.Assign(starts);
             var open = ends.Where(e => e.Value > 0).Select(e => e.Key).ToHashSet();
@@ -154,6 +156,7 @@ public static class BackfillCommand
                 if (result is null) break;
                 if (result.IsPartitionEOF || result.Offset.Value >= ends[result.Partition.Value] - 1) open.Remove(result.Partition.Value);
                 if (result.IsPartitionEOF || result.Message?.Value is null) continue;
+                if (Since is { } since && result.Message.Timestamp.UtcDateTime < since.UtcDateTime) continue;
                 JsonObject? document;
                 try
                 {

@@ -31,10 +31,10 @@ public sealed class DocumentGrain(
     private async Task<DocumentSnapshot> RunAsync(DocumentInput document, AnnotationRecord[]? reusable)
     {
         var (tag, id) = DocumentKey.Parse(this.GetPrimaryKeyString());
-        var pipeline = pipelines.Get(tag);
         // Calls are not reentrant: a duplicate submitted while this one runs waits here and then sees the result.
-        // A backfill reruns a document recorded on an older version of the pipeline; anything else is answered from the record.
-        if (completed.RecordExists && (reusable is null || completed.State.PipelineVersion == pipeline.VersionId))
+        // A backfill reruns a document recorded on an older version of the pipeline; anything else is answered from the record
+        // (even once the pipeline is retired).
+        if (completed.RecordExists && (reusable is null || completed.State.PipelineVersion == pipelines.Get(tag).VersionId))
         {
             DeactivateOnIdle();
             if (!completed.State.Document.SameContentAs(document))
@@ -47,7 +47,7 @@ public sealed class DocumentGrain(
         if (document.Id != id)
             throw new ArgumentException($"document id '{document.Id}' does not match grain key '{this.GetPrimaryKeyString()}'");
 
-        _run = new DocumentRun(pipeline, document, services, sink, reusable);
+        _run = new DocumentRun(pipelines.Get(tag), document, services, sink, reusable);
         try
         {
             var snapshot = await _run.RunAsync();

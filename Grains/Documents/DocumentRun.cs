@@ -32,7 +32,6 @@ internal sealed class DocumentRun(
 
     private readonly AnnotationRecord?[] _records = new AnnotationRecord?[pipeline.Nodes.Count];
     private readonly bool[] _started = new bool[pipeline.Nodes.Count];
-    private readonly bool[] _reused = new bool[pipeline.Nodes.Count];
     private readonly JsonElement?[] _values = new JsonElement?[pipeline.Nodes.Count];
     private readonly List<AnnotationRecord> _finished = new(pipeline.Nodes.Count);
     private readonly TaskCompletionSource _completed = new();
@@ -87,7 +86,6 @@ internal sealed class DocumentRun(
             }
             else if (Reusable(node) is { } earlier)
             {
-                _reused[node.Index] = true;
                 var reused = earlier with { Reused = true };
                 services.Monitor.AnnotatorFinished(pipeline.Tag, reused, ran: false);
                 Record(node.Index, reused);
@@ -145,7 +143,7 @@ internal sealed class DocumentRun(
     {
         if (reusable is null) return null;
         foreach (var dependency in node.Dependencies)
-            if (!_reused[dependency]) return null;
+            if (_records[dependency]?.Reused != true) return null;
         foreach (var earlier in reusable)
             if (earlier.Name == node.Name && earlier.Version == node.Version && earlier.Status == AnnotationStatus.Done && earlier.Output is not null)
                 return earlier;

@@ -42,7 +42,7 @@ public static class AnnotateEndpoints
         }
         if (request.Publish && token.Refusal(http.Request) is { } refusal) return refusal;
         if (pipelines.Find(request.Pipeline) is null)
-            return Problems.NotFound($"no pipeline '{request.Pipeline}' is deployed (deployed: {string.Join(", ", pipelines.Current.Select(p => p.Tag))})");
+            return Problems.NotDeployed(request.Pipeline, pipelines);
 
         var timeout = TimeSpan.FromSeconds(options.Value.AnnotateTimeoutSeconds);
         var recorded = grains.GetGrain<IDocumentGrain>(DocumentKey.Format(request.Pipeline, request.Document.Id));

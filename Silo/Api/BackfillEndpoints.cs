@@ -38,7 +38,7 @@ internal static class BackfillEndpoints
             return e.Problem;
         }
         if (!request.HasOwnId) return Problems.BadRequest("a backfilled document needs its 'id'");
-        if (pipelines.Find(request.Pipeline) is null) return Problems.NotFound($"no pipeline '{request.Pipeline}' is deployed");
+        if (pipelines.Find(request.Pipeline) is null) return Problems.NotDeployed(request.Pipeline, pipelines);
         var timeout = TimeSpan.FromSeconds(options.Value.AnnotateTimeoutSeconds);
         try
         {

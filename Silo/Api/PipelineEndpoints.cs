@@ -13,7 +13,7 @@ public static class PipelineEndpoints
         api.MapGet("/pipelines", (PipelineRegistry registry) => Results.Ok(registry.Current.Select(PipelineView.Of)))
             .WithSummary("The deployed pipelines with their annotators and dependencies");
         api.MapGet("/pipelines/{tag}", (string tag, PipelineRegistry registry) =>
-                registry.Find(tag) is { } pipeline ? Results.Ok(PipelineView.Of(pipeline)) : Problems.NotFound(NotDeployed(tag, registry)))
+                registry.Find(tag) is { } pipeline ? Results.Ok(PipelineView.Of(pipeline)) : Problems.NotDeployed(tag, registry))
             .WithSummary("One deployed pipeline, with its YAML").ProducesProblem(404);
         api.MapPut("/pipelines/{tag}", DeployAsync).AddEndpointFilter(token)
             .WithSummary("Validates a pipeline definition (YAML body) and deploys it as the tag's new version, without a restart")
@@ -61,7 +61,7 @@ public static class PipelineEndpoints
 
     private static async Task<IResult> RetireAsync(string tag, PipelineRegistry registry, ClusterChanges changes)
     {
-        if (registry.Find(tag) is null) return Problems.NotFound(NotDeployed(tag, registry));
+        if (registry.Find(tag) is null) return Problems.NotDeployed(tag, registry);
         var state = await changes.Control.SetDeploymentAsync(tag, null);
         var (applied, silos) = await changes.WaitAppliedAsync(state.Epoch, state.Version);
         return Results.Ok(new { tag, retired = true, appliedBySilos = applied, silos });
@@ -69,14 +69,11 @@ public static class PipelineEndpoints
 
     private static async Task<IResult> SetPausedAsync(string pipeline, string name, bool paused, PipelineRegistry registry, ClusterChanges changes)
     {
-        if (registry.Find(pipeline) is not { } compiled) return Problems.NotFound(NotDeployed(pipeline, registry));
+        if (registry.Find(pipeline) is not { } compiled) return Problems.NotDeployed(pipeline, registry);
         if (compiled.Find(name) is null)
             return Problems.NotFound($"pipeline '{pipeline}' has no annotator '{name}' (it has {string.Join(", ", compiled.Nodes.Select(n => n.Name))})");
         var state = await changes.Control.SetPausedAsync(pipeline, name, paused);
         var (applied, silos) = await changes.WaitAppliedAsync(state.Epoch, state.Version);
         return Results.Ok(new { pipeline, annotator = name, paused, appliedBySilos = applied, silos });
     }
-
-    private static string NotDeployed(string tag, PipelineRegistry registry) =>
-        $"no pipeline '{tag}' is deployed (deployed: {string.Join(", ", registry.Current.Select(p => p.Tag))})";
 }

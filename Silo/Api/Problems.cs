@@ -11,6 +11,10 @@ public static class Problems
 
     public static IResult NotFound(string detail) => Results.Problem(detail, statusCode: 404, title: "Not found");
 
+    /// <summary>404 for a tag that names no deployed pipeline, listing those that are.</summary>
+    public static IResult NotDeployed(string tag, Herald.Grains.Pipelines.PipelineRegistry registry) =>
+        NotFound($"no pipeline '{tag}' is deployed (deployed: {string.Join(", ", registry.Current.Select(p => p.Tag))})");
+
     public static IResult Invalid(string detail, IEnumerable<string> errors) =>
         Results.Problem(detail, statusCode: 422, title: "The definition is not valid", extensions: new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
+using Herald.Warehouse.Storage;
 
 namespace Herald.Warehouse.Query;
 
@@ -21,7 +22,7 @@ public static class WarehouseQuery
     public static QueryResult Run(DuckDBConnection connection, string sql, int maxRows, TimeSpan timeout)
     {
         EnsureSingleSelect(connection, sql);
-        Execute(connection, "BEGIN TRANSACTION READ ONLY");
+        Sql.Execute(connection, "BEGIN TRANSACTION READ ONLY");
         try
         {
             using var command = connection.CreateCommand();
@@ -59,7 +60,7 @@ public static class WarehouseQuery
         }
         finally
         {
-            Execute(connection, "ROLLBACK");
+            Sql.Execute(connection, "ROLLBACK");
         }
     }
 
@@ -79,13 +80,6 @@ public static class WarehouseQuery
                 : $"the query is not valid: {message}");
         }
         if (root.GetProperty("statements").GetArrayLength() != 1) throw new QueryRefusedException("give exactly one SELECT statement");
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     /// <summary>A DuckDB value as JSON: numbers and booleans as such, times in ISO-8601, lists and structs nested.</summary>

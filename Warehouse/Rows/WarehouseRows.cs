@@ -1,6 +1,6 @@
 namespace Herald.Warehouse.Rows;
 
-/// <summary>Where a central-topic record was read: rows remember it so Parquet files can be named by input position.</summary>
+/// <summary>Where a central-topic record was read: a partition lost to another sink takes its rows out of the pending batch.</summary>
 internal readonly record struct RecordPosition(int Partition, long Offset);
 
 /// <summary>A row of <c>documents</c>: one per document, pipeline and pipeline version. Times are ISO-8601 text, as recorded.</summary>
@@ -48,8 +48,8 @@ internal sealed class RowBatch
 
     public int Records { get; set; }
 
-    /// <summary>The first offset of each input partition in the batch: Parquet files are named by it.</summary>
-    public SortedDictionary<int, long> FirstOffsets { get; } = [];
+    /// <summary>The first offset of each input partition in the batch (the Parquet manifest records them).</summary>
+    public Dictionary<int, long> FirstOffsets { get; } = [];
 
     /// <summary>
     /// Keeps the latest row per key, so a batch writes each key once: in mode <c>All</c> a document's complete record repeats every

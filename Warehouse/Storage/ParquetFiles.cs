@@ -35,9 +35,9 @@ internal sealed class ParquetFiles : IDisposable
         Staging.Append(_staging, batch);
         try
         {
-            // A document and its annotations land once it is complete, from its complete record: files are append-only, and
-            // running rows would stay beside the final ones (a run's annotations can straddle two batches).
-            var written = Copy($"SELECT *, CAST(completed_at AS DATE) AS day FROM ({WarehouseSchema.LatestDocuments()}) WHERE status = 'complete'",
+            // Annotations land from the complete record only (documents come only from it): files are append-only, and running
+            // rows would stay beside the final ones (a run's annotations can straddle two batches).
+            var written = Copy($"SELECT *, CAST(completed_at AS DATE) AS day FROM ({WarehouseSchema.LatestDocuments()})",
                 "documents", "pipeline, day", name);
             written.AddRange(Copy($"SELECT *, CAST(coalesce(\"at\", now()) AS DATE) AS day FROM ({WarehouseSchema.LatestAnnotations("final")})",
                 "annotations", "pipeline, name, day", name));

@@ -14,14 +14,14 @@ internal static class Staging
         using (var documents = connection.CreateAppender("temp", "main", "staging_documents"))
         {
             foreach (var d in batch.Documents)
-                documents.CreateRow().AppendValue(d.Position.Partition).AppendValue(d.Position.Offset).AppendValue(d.Id).AppendValue(d.Pipeline)
+                documents.CreateRow().AppendValue(d.Id).AppendValue(d.Pipeline)
                     .AppendValue(d.PipelineVersion).AppendValue(d.Text).AppendValue(d.Title).AppendValue(d.Source).AppendValue(d.Url)
                     .AppendValue(d.PublishedAt).AppendValue(d.Metadata).AppendValue(d.Status).AppendValue(d.CompletedAt).EndRow();
         }
         using (var annotations = connection.CreateAppender("temp", "main", "staging_annotations"))
         {
             foreach (var a in batch.Annotations)
-                annotations.CreateRow().AppendValue(a.Position.Partition).AppendValue(a.Position.Offset).AppendValue(a.DocumentId).AppendValue(a.Pipeline)
+                annotations.CreateRow().AppendValue(a.DocumentId).AppendValue(a.Pipeline)
                     .AppendValue(a.PipelineVersion).AppendValue(a.Name).AppendValue(a.Version).AppendValue(a.Status).AppendValue(a.Value)
                     .AppendValue(a.Error).AppendValue(a.DurationMs).AppendValue(a.Attempts).AppendValue(a.At).AppendValue(a.Final).EndRow();
         }

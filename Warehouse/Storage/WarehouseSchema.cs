@@ -47,23 +47,24 @@ internal static class WarehouseSchema
         WHERE a.status = 'done' AND json_type(a.value, '$.companies') = 'ARRAY' AND json_type(a.value, '$.type') IS NOT NULL;
         """;
 
-    /// <summary>Staging tables a batch is appended to (text as recorded, position for Parquet), merged into the tables in one statement each.</summary>
+    /// <summary>Staging tables a batch is appended to (text as recorded; <c>final</c>: from a complete record), merged into the tables in one statement each.</summary>
     public const string Staging = """
         CREATE TEMP TABLE IF NOT EXISTS staging_documents (
-            kafka_partition INTEGER, kafka_offset BIGINT, id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, text VARCHAR, title VARCHAR,
+            id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, text VARCHAR, title VARCHAR,
             source VARCHAR, url VARCHAR, published_at VARCHAR, metadata VARCHAR, status VARCHAR, completed_at VARCHAR);
         CREATE TEMP TABLE IF NOT EXISTS staging_annotations (
-            kafka_partition INTEGER, kafka_offset BIGINT, document_id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, name VARCHAR,
+            document_id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, name VARCHAR,
             version VARCHAR, status VARCHAR, value VARCHAR, error VARCHAR, duration_ms DOUBLE, attempts INTEGER, "at" VARCHAR, final BOOLEAN);
         """;
 
     /// <summary>
-    /// A batch's rows (one per key: <see cref="Rows.RowBatch.Compact"/>), typed as the tables are. <paramref name="where"/> narrows them.
+    /// A batch's rows (one per key: <see cref="Rows.RowBatch.Compact"/>), typed as the tables are; <c>LatestAnnotations</c>'s
+    /// <c>where</c> narrows them (Parquet takes the final ones).
     /// </summary>
-    public static string LatestDocuments(string where = "TRUE") => $"""
+    public static string LatestDocuments() => """
         SELECT id, pipeline, pipeline_version, text, title, source, url, TRY_CAST(published_at AS TIMESTAMPTZ) AS published_at,
                TRY_CAST(metadata AS JSON) AS metadata, status, TRY_CAST(completed_at AS TIMESTAMPTZ) AS completed_at
-        FROM staging_documents WHERE {where}
+        FROM staging_documents
         """;
 
     public static string LatestAnnotations(string where = "TRUE") => $"""

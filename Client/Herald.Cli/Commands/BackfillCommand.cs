@@ -39,11 +39,7 @@ public static class BackfillCommand
                 console.MarkupLine("[red]error[/] --where filters the warehouse's documents: use it with --from warehouse");
                 return ClusterConnection.BadInput;
             }
-            if (request.From == "warehouse" && !File.Exists(request.Database))
-            {
-                console.MarkupLineInterpolated($"[red]error[/] no warehouse at {request.Database}: run `herald warehouse run --once` first, or give --database");
-                return ClusterConnection.BadInput;
-            }
+            if (request.From == "warehouse" && !WarehouseCommands.WarehouseExists(console, request.Database)) return ClusterConnection.BadInput;
             using var client = cluster.Client(parse);
             return await request.RunAsync(console, client, parse.GetValue(cluster.Kafka)!, cancellation);
         }));

@@ -73,11 +73,7 @@ public static class WarehouseCommands
         command.SetAction(parse =>
         {
             var path = parse.GetValue(database)!;
-            if (!File.Exists(path))
-            {
-                console.MarkupLineInterpolated($"[red]error[/] no warehouse at {path}: run `herald warehouse run --once` first, or give --database");
-                return ClusterConnection.BadInput;
-            }
+            if (!WarehouseExists(console, path)) return ClusterConnection.BadInput;
             QueryResult result;
             try
             {
@@ -101,6 +97,14 @@ public static class WarehouseCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Whether the DuckDB file is there; if not, says how to make it.</summary>
+    internal static bool WarehouseExists(IAnsiConsole console, string path)
+    {
+        if (File.Exists(path)) return true;
+        console.MarkupLineInterpolated($"[red]error[/] no warehouse at {path}: run `herald warehouse run --once` first, or give --database");
+        return false;
     }
 
     private static void Write(IAnsiConsole console, QueryResult result, string format)

@@ -87,6 +87,22 @@ public sealed class WarehouseTests(HttpSilo silo)
         Assert.Equal(documents * 2, Scalar(connection, $"SELECT count(*) FROM read_parquet('{parquet}/annotations/**/*.parquet', hive_partitioning = true)"));
         Assert.Equal(documents * 2, Scalar(connection, $"SELECT count(DISTINCT (document_id, name)) FROM read_parquet('{parquet}/annotations/**/*.parquet', hive_partitioning = true)"));
         Assert.Equal(documents, Scalar(connection, $"SELECT count(*) FROM read_parquet('{parquet}/documents/**/*.parquet', hive_partitioning = true)"));
+
+        // `herald query` as README shows it, in each format, and read-only.
+        string[] query = ["query", "SELECT name, status, count(*) FROM annotations GROUP BY ALL ORDER BY ALL", "--database", database];
+        var (table, tableOutput) = await CliTests.HeraldAsync(query);
+        Assert.True(table == 0, tableOutput);
+        Assert.Matches(@"entities\s*│\s*done\s*│\s*3000", tableOutput);
+        var (csv, csvOutput) = await CliTests.HeraldAsync([.. query, "--format", "csv"]);
+        Assert.True(csv == 0, csvOutput);
+        Assert.Contains("entities,done,3000", csvOutput);
+        var (json, jsonOutput) = await CliTests.HeraldAsync([.. query, "--format", "json"]);
+        Assert.True(json == 0, jsonOutput);
+        Assert.Equal(3000, (long)JsonNode.Parse(jsonOutput)!.AsArray().Single(r => (string)r!["name"]! == "money")!["count_star()"]!);
+        var (delete, deleteOutput) = await CliTests.HeraldAsync(["query", "DELETE FROM annotations", "--database", database]);
+        Assert.Equal(1, delete);
+        Assert.Contains("only a SELECT query is allowed", deleteOutput);
+        Assert.Equal(documents * 2, Scalar(connection, "SELECT count(*) FROM annotations"));
     }
 
     [Fact]

@@ -62,6 +62,9 @@ public sealed class ClassificationHead : IDisposable
 
     public string[] Labels { get; }
 
+    /// <summary>The model's metadata (labels, and for Herald's heads the encoder they read).</summary>
+    public IReadOnlyDictionary<string, string> Metadata => _session.ModelMetadata.CustomMetadataMap;
+
     public MicroBatcher<HeadInput, float[]> Batcher { get; }
 
     /// <summary>Probabilities per label for each vector, in one inference.</summary>

@@ -8,7 +8,7 @@ namespace Herald.Annotators.Onnx.Embeddings;
 /// <summary>Options of the <c>onnx-embedding</c> kind.</summary>
 public sealed class OnnxEmbeddingOptions
 {
-    /// <summary><c>all-MiniLM-L6-v2</c> (shipped) or a path to an .onnx sentence encoder (relative to the pipeline file).</summary>
+    /// <summary><c>all-MiniLM-L6-v2</c> (shipped), its int8 quantization <c>all-MiniLM-L6-v2-int8</c>, or a path to an .onnx sentence encoder (relative to the pipeline file).</summary>
     public string Model { get; set; } = BuiltInModels.MiniLm;
 
     /// <summary>The WordPiece vocab.txt of a model given by path.</summary>
@@ -77,7 +77,7 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
     private static SentenceEncoder Load(string path, OnnxEmbeddingOptions options, AnnotatorSpec spec)
     {
         if (BuiltInModels.IsBuiltIn(path))
-            return new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), options.MaxTokens, options.Threads, options.LongText == "window");
+            return new SentenceEncoder(BuiltInModels.Onnx(path), BuiltInModels.MiniLmVocabulary(), options.MaxTokens, options.Threads, options.LongText == "window");
         var vocabulary = Path.GetFullPath(options.Vocabulary!, spec.BaseDirectory);
         try
         {

@@ -69,6 +69,53 @@ public sealed class SentenceEncoder : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Embeds every text and keeps the contextual state of each of its words, from the same inference: what the word
+    /// heads (entities, roles) read, so the encoder runs once per document for the embedding and them.
+    /// </summary>
+    public (float[] Vector, WordStates States)[] EncodeWithStates(IReadOnlyList<string> texts)
+    {
+        var pieces = texts.Select(t => _tokenizer.EncodeWords(t, _window ? MaxWindows * (_maxTokens - 2) + 2 : _maxTokens)).ToArray();
+        var rows = new List<(int Text, int[] Ids, int[] WordOfToken)>();
+        for (var text = 0; text < texts.Count; text++)
+        {
+            var (ids, words) = (pieces[text].Ids, pieces[text].WordOfToken);
+            if (ids.Length <= _maxTokens)
+            {
+                rows.Add((text, ids, words));
+                continue;
+            }
+            // Windows of [CLS] content [SEP], as in Encode; a word split across two windows keeps its first piece's state.
+            var size = _maxTokens - 2;
+            for (var start = 1; start < ids.Length - 1; start += size)
+            {
+                var length = Math.Min(size, ids.Length - 1 - start);
+                rows.Add((text, [ids[0], .. ids.AsSpan(start, length), ids[^1]], [-1, .. words.AsSpan(start, length), -1]));
+            }
+        }
+        var (hidden, sequence) = Run([.. rows.Select(r => r.Ids)]);
+        var results = new (float[] Vector, WordStates States)[texts.Count];
+        var sums = texts.Select(_ => new float[Dimensions]).ToArray();
+        var states = pieces.Select(p => new float[p.Words.Length * Dimensions]).ToArray();
+        var seen = pieces.Select(p => new bool[p.Words.Length]).ToArray();
+        for (var row = 0; row < rows.Count; row++)
+        {
+            var (text, ids, wordOfToken) = rows[row];
+            var pooled = MeanPool(hidden.AsSpan(row * sequence * Dimensions, sequence * Dimensions), ids.Length);
+            for (var d = 0; d < Dimensions; d++) sums[text][d] += pooled[d] * ids.Length;
+            for (var token = 0; token < ids.Length; token++)
+            {
+                var word = wordOfToken[token];
+                if (word < 0 || seen[text][word]) continue;
+                seen[text][word] = true;
+                hidden.AsSpan((row * sequence + token) * Dimensions, Dimensions).CopyTo(states[text].AsSpan(word * Dimensions));
+            }
+        }
+        for (var text = 0; text < texts.Count; text++)
+            results[text] = (Normalise(sums[text]), new WordStates(texts[text], pieces[text].Words, states[text], Dimensions));
+        return results;
+    }
+
     /// <summary>The token ids to embed for one text: one row, or with windowing one row per window ([CLS] ... [SEP] each).</summary>
     private List<int[]> Windows(string text)
     {
@@ -82,21 +129,31 @@ public sealed class SentenceEncoder : IDisposable
 
     private float[][] EncodeRows(int[][] encoded)
     {
+        var (hidden, sequence) = Run(encoded);
+        return [.. Enumerable.Range(0, encoded.Length).Select(row => Normalise(MeanPool(hidden.AsSpan(row * sequence * Dimensions, sequence * Dimensions), encoded[row].Length)))];
+    }
+
+    /// <summary>One inference: the last hidden state [rows, sequence, dimensions] as one flat buffer, and the padded sequence length.</summary>
+    private (float[] Hidden, int Sequence) Run(int[][] encoded)
+    {
         var inputs = BertInputs.Create(encoded, _tokenizer.PaddingId, _hasTokenTypes);
         using var results = _session.Run(inputs, [OutputName]);
         var hidden = results[0].AsTensor<float>();
-        return [.. Enumerable.Range(0, encoded.Length).Select(row => MeanPool(hidden, row, encoded[row].Length))];
+        // Copied out of the native result, which is released with it.
+        return (hidden.ToDenseTensor().Buffer.ToArray(), hidden.Dimensions[1]);
     }
 
-    private float[] MeanPool(Tensor<float> hidden, int row, int tokens)
+    /// <summary>The mean of a row's first <paramref name="tokens"/> states (the rest is padding); not normalised.</summary>
+    private float[] MeanPool(ReadOnlySpan<float> row, int tokens)
     {
         var vector = new float[Dimensions];
         for (var token = 0; token < tokens; token++)
         {
-            for (var d = 0; d < Dimensions; d++) vector[d] += hidden[row, token, d];
+            var state = row.Slice(token * Dimensions, Dimensions);
+            for (var d = 0; d < Dimensions; d++) vector[d] += state[d];
         }
         for (var d = 0; d < Dimensions; d++) vector[d] /= tokens;
-        return Normalise(vector);
+        return vector;
     }
 
     private static float[] Normalise(float[] vector)

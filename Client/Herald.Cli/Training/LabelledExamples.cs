@@ -29,9 +29,10 @@ public sealed record LabelledExample(string Text, bool Relevant, string Label)
         }
     }
 
-    private static uint StableHash(string text)
+    /// <summary>FNV-1a of the text: string.GetHashCode differs between processes, and a split must not.</summary>
+    internal static uint StableHash(string text)
     {
-        var hash = 2166136261u; // FNV-1a: string.GetHashCode differs between processes
+        var hash = 2166136261u;
         foreach (var c in text) hash = (hash ^ c) * 16777619u;
         return hash;
     }

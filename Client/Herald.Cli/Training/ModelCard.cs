@@ -5,6 +5,8 @@ namespace Herald.Cli.Training;
 /// <summary>Writes MODEL_CARD.md beside the trained heads: data, labels, method, held-out results and limits.</summary>
 public static class ModelCard
 {
+    public const string FileName = "MODEL_CARD.md";
+
     public static string Render(TrainingReport report, string dataPath)
     {
         var card = new StringBuilder();
@@ -18,7 +20,7 @@ public static class ModelCard
         card.AppendLine("## Models");
         card.AppendLine($"- `{NewsHeads.RelevanceFile}` (annotator `relevance` 1.x): {string.Join(", ", NewsHeads.RelevanceLabels)}.");
         card.AppendLine($"- `{NewsHeads.EventTypeFile}` (annotator `event-type` 2.x): {string.Join(", ", NewsHeads.EventTypeLabels)}.");
-        card.AppendLine("- Input: the 384-dimension, L2-normalised all-MiniLM-L6-v2 embedding of the document (`onnx-embedding`, title and text).");
+        card.AppendLine($"- Input: the 384-dimension, L2-normalised {report.Encoder} embedding of the document (`onnx-embedding`, title and text).");
         card.AppendLine("- Method: ML.NET SDCA maximum entropy (a calibrated linear model, one thread, seed 1), exported with ML.NET's ONNX converter;");
         card.AppendLine("  the labels are in the ONNX metadata key `labels`, in score order. Output `Score.output` is a probability distribution.");
         card.AppendLine();

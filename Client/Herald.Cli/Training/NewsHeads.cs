@@ -7,7 +7,7 @@ namespace Herald.Cli.Training;
 
 /// <summary>What one training run measured, for the model card and the command's exit code.</summary>
 public sealed record TrainingReport(
-    int TrainCount, int HeldOutCount, IReadOnlyDictionary<string, int> LabelCounts,
+    string Encoder, int TrainCount, int HeldOutCount, IReadOnlyDictionary<string, int> LabelCounts,
     Confusion RelevanceHeldOut, Confusion EventTypeHeldOut, Confusion? EventTypeOnEvaluation, Confusion? PipelineOnEvaluation, string? EvaluationSet);
 
 /// <summary>
@@ -22,11 +22,11 @@ public static class NewsHeads
     public const string RelevanceFile = "relevance-1.onnx";
     public const string EventTypeFile = "event-type-2.onnx";
 
-    public static TrainingReport Train(string dataPath, string outputDirectory, string? evaluationDocuments, string? evaluationLabels, Action<string> progress)
+    public static TrainingReport Train(string dataPath, string outputDirectory, string? evaluationDocuments, string? evaluationLabels, string encoderModel, Action<string> progress)
     {
         var examples = LabelledExamples(dataPath);
-        progress($"embedding {examples.Count} examples with {BuiltInModels.MiniLm}");
-        using var encoder = new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), maxTokens: 256, intraOpThreads: Environment.ProcessorCount);
+        progress($"embedding {examples.Count} examples with {encoderModel}");
+        using var encoder = new SentenceEncoder(BuiltInModels.Onnx(encoderModel), BuiltInModels.MiniLmVocabulary(), maxTokens: 256, intraOpThreads: Environment.ProcessorCount);
         var vectors = Embed(encoder, [.. examples.Select(e => e.Text)]);
         var train = examples.Select((e, i) => (Example: e, Vector: vectors[i])).Where(x => !x.Example.IsHeldOut).ToList();
         var heldOut = examples.Select((e, i) => (Example: e, Vector: vectors[i])).Where(x => x.Example.IsHeldOut).ToList();
@@ -57,7 +57,7 @@ public static class NewsHeads
             (eventTypeOnEvaluation, pipelineOnEvaluation) = Evaluate(encoder, relevance, eventType, evaluationDocuments, evaluationLabels);
         }
         var counts = examples.GroupBy(e => e.Relevant || e.Label != "other" ? e.Label : "other (irrelevant)").ToDictionary(g => g.Key, g => g.Count());
-        return new TrainingReport(train.Count, heldOut.Count, counts, relevanceHeldOut, eventTypeHeldOut, eventTypeOnEvaluation, pipelineOnEvaluation, evaluationDocuments);
+        return new TrainingReport(encoderModel, train.Count, heldOut.Count, counts, relevanceHeldOut, eventTypeHeldOut, eventTypeOnEvaluation, pipelineOnEvaluation, evaluationDocuments);
     }
 
     /// <summary>Documents as the pipeline sees them ("title. text"), scored by event-type alone and gated by relevance as in the pipeline.</summary>

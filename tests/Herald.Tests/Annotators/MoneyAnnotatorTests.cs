@@ -39,6 +39,13 @@ public sealed class MoneyAnnotatorTests
     [InlineData("The contract is worth 3 million USD over three years.", "3 million USD", "3000000", "USD")]
     [InlineData("Ferrovia Capital set aside $40MM for the buyback.", "$40MM", "40000000", "USD")]
     [InlineData("Shenzhen-based Lanting raised RMB 500 million.", "RMB 500 million", "500000000", "CNY")]
+    [InlineData("Frostvale Ventures put nine million dollars into Orchardline.", "nine million dollars", "9000000", "USD")]
+    [InlineData("Ironvale agreed to buy it for two billion dollars in cash.", "two billion dollars", "2000000000", "USD")]
+    [InlineData("Nine million euros came from Kelpwater Capital.", "Nine million euros", "9000000", "EUR")]
+    [InlineData("The round brought in twenty-five million pounds.", "twenty-five million pounds", "25000000", "GBP")]
+    [InlineData("Wrenfield raised half a million dollars from angels.", "half a million dollars", "500000", "USD")]
+    [InlineData("Copperline sold the unit for a billion dollars.", "a billion dollars", "1000000000", "USD")]
+    [InlineData("Harrow paid three hundred million yen for the plant.", "three hundred million yen", "300000000", "JPY")]
     public async Task Finds_each_money_format_with_amount_currency_and_offsets(string text, string expectedText, string expectedAmount, string expectedCurrency)
     {
         var annotation = await Create(MoneyAnnotator.Kind).AnnotateAsync(Input(text), CancellationToken.None);
@@ -56,6 +63,8 @@ public sealed class MoneyAnnotatorTests
     [InlineData("The shares rose 2.5 points by 10:30 in New York.")]
     [InlineData("The bloc's 19 euro-zone members back the rules.")]
     [InlineData("Lumio expects to raise $30-40 million next year.")]
+    [InlineData("Two dollars a share was not enough, one analyst said.")]
+    [InlineData("Ninety million users signed up; a million people watched.")]
     public async Task Ignores_numbers_without_a_currency_and_ranges(string text)
     {
         var annotation = await Create(MoneyAnnotator.Kind).AnnotateAsync(Input(text), CancellationToken.None);

@@ -27,7 +27,7 @@ public sealed class ModelsTrainTests
     {
         var output = Directory.CreateTempSubdirectory("herald-models-").FullName;
 
-        var (exitCode, printed) = await HeraldCli.RunAsync("models", "train",
+        var (exitCode, printed) = await HeraldCli.RunAsync("models", "train", "--heads", "events",
             "--data", Path.Combine(AppContext.BaseDirectory, "models", "news-events.jsonl"), "--out", output,
             "--eval", Path.Combine(Root, "news.jsonl"), "--eval-labels", Path.Combine(Root, "news.labels.jsonl"));
 

@@ -12,7 +12,7 @@ public sealed class PipelinesValidateTests
         var (exitCode, output) = await HeraldCli.RunAsync("pipelines", "validate", Path.Combine(AppContext.BaseDirectory, "pipelines"));
 
         Assert.Equal(0, exitCode);
-        Assert.Matches(@"ok +\S+news\.yaml: pipeline 'news' version [0-9a-f]{12}, 7 annotators", output);
+        Assert.Matches(@"ok +\S+news\.yaml: pipeline 'news' version [0-9a-f]{12}, 8 annotators", output);
     }
 
     [Fact]

@@ -146,7 +146,7 @@ public sealed class MicroBatchingTests
     public async Task Concurrent_documents_are_embedded_in_shared_batches_with_the_same_results_as_alone()
     {
         var encoder = new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), maxTokens: 128, intraOpThreads: 1);
-        var model = new EmbeddingModel(encoder, batchSize: 8, batchWait: TimeSpan.FromMilliseconds(20));
+        var model = new EmbeddingModel(encoder, batchSize: 8, batchWait: TimeSpan.FromMilliseconds(20), name: "test-encoder");
         var texts = Enumerable.Range(0, 32).Select(i => $"Company {i} raised ${i + 1} million in a round led by Fund {i % 5}." + new string('!', i % 7)).ToList();
 
         var batched = await Task.WhenAll(texts.Select(t => model.Batcher.SubmitAsync(t, CancellationToken.None)));

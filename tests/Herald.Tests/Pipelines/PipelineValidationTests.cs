@@ -219,7 +219,7 @@ public sealed class PipelineValidationTests
                 kind: signal
                 options: { type: event-type, amont: money }
             """);
-        Assert.Equal(["test.yaml:6:14: annotator 'signal': unknown option 'amont' for kind 'signal' (expected one of: type, money, dates, entities)"], problems);
+        Assert.Equal(["test.yaml:6:14: annotator 'signal': unknown option 'amont' for kind 'signal' (expected one of: type, money, dates, entities, roles)"], problems);
     }
 
     [Fact]

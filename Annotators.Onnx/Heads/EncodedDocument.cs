@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Herald.Annotators.Onnx.Embeddings;
+
+namespace Herald.Annotators.Onnx.Heads;
+
+/// <summary>
+/// A document's word states as its embedding annotator encoded them, found by the heads that read words. The embedding
+/// kept them in <see cref="WordStateCache"/> (keyed by its encoder and the text it encoded: title and text, or text
+/// alone); only when they are gone (evicted, or this head runs on another silo) is the document encoded again, by the
+/// same loaded encoder, and <see cref="Reencoded"/> counts it.
+/// </summary>
+public static class EncodedDocument
+{
+    private static long _reencoded;
+
+    /// <summary>Documents encoded a second time because their states were not kept: should stay near zero.</summary>
+    public static long Reencoded => Interlocked.Read(ref _reencoded);
+
+    /// <summary>The head file's encoder (metadata <c>encoder</c>, written by <c>herald models train</c>), which from now on keeps word states.</summary>
+    public static string? EncoderOf(Classification.ClassificationHead head)
+    {
+        var encoder = head.Metadata.GetValueOrDefault("encoder");
+        if (encoder is not null) WordStateCache.Shared.Want(encoder);
+        return encoder;
+    }
+
+    /// <summary>The states and where the document's text starts in them.</summary>
+    /// <param name="trainedOn">The encoder the head was trained on: states of another encoder would mean nothing to it.</param>
+    public static async Task<(WordStates States, int Offset)> WordsAsync(AnnotatorInput input, string encoderDependency, string? trainedOn, CancellationToken cancellationToken)
+    {
+        var embedding = input.Dependency(encoderDependency)
+            ?? throw new InvalidOperationException($"needs the '{encoderDependency}' annotation (an onnx-embedding) in its requires");
+        var model = embedding.Value.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+        var encoder = Path.GetFileName(model);
+        if (trainedOn is not null && trainedOn != encoder)
+            throw new InvalidOperationException($"the head was trained on {trainedOn}'s word states, but '{encoderDependency}' runs {encoder}");
+        WordStateCache.Shared.Want(encoder);
+        var document = input.Document;
+        var withTitle = document.Title is null ? null : $"{document.Title}. {document.Text}";
+        if (withTitle is not null && WordStateCache.Shared.Find(encoder, withTitle) is { } titled) return (titled, document.Title!.Length + 2);
+        if (WordStateCache.Shared.Find(encoder, document.Text) is { } plain) return (plain, 0);
+
+        var loaded = OnnxEmbeddingAnnotator.LoadedModels.FirstOrDefault(e => e.Name == encoder)
+            ?? throw new InvalidOperationException($"the encoder {encoder} of '{encoderDependency}' is not loaded on this silo");
+        Interlocked.Increment(ref _reencoded);
+        var text = withTitle ?? document.Text;
+        await loaded.Batcher.SubmitAsync(text, cancellationToken);
+        var states = WordStateCache.Shared.Find(encoder, text) ?? loaded.Encoder.EncodeWithStates([text])[0].States;
+        return (states, withTitle is null ? 0 : document.Title!.Length + 2);
+    }
+}

@@ -1,0 +1,91 @@
+using Herald.Annotators.Onnx.Classification;
+using Herald.Annotators.Onnx.Embeddings;
+using Herald.Annotators.Onnx.TokenClassification;
+
+namespace Herald.Annotators.Onnx.Heads;
+
+/// <summary>
+/// Companies, people and the appointee's job title from the encoder's word states: an ONNX head scores each word's
+/// <see cref="WordFeatures"/> over BIO labels (O, B-ORG, I-ORG, B-PER, I-PER, B-TITLE, I-TITLE). The labels are decoded
+/// together (Viterbi: the likeliest sequence in which I-X only follows B-X or I-X), so a name is not cut in two where
+/// one word alone looks like something else; a hyphen joins ("Okafor-Penn") and a legal form keeps its full stop ("Inc.").
+/// </summary>
+public sealed class EntityHead(ClassificationHead head)
+{
+    private static readonly HashSet<string> DottedForms = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Inc", "Corp", "Ltd", "Co", "Plc", "Bhd", "Pte", "Pty", "Ltda", "Lda", "Cie", "Srl", "Kft", "Jr", "Sr", "Bros",
+    };
+
+    public ClassificationHead Model => head;
+
+    /// <param name="offset">Where the document's text starts in the encoded text (after "title. "): spans are returned in
+    /// the text's offsets, and words before it (the title's) are not reported.</param>
+    public IReadOnlyList<Entity> Recognise(WordStates states, int offset, double minScore = 0)
+    {
+        if (states.Words.Length == 0) return [];
+        var scores = head.Score(WordFeatures.Of(states));
+        var path = Viterbi(scores);
+        JoinHyphens(states, path);
+        var labels = path.Select((label, w) => (head.Labels[label], (double)scores[w][label])).ToList();
+        return [.. BioDecoder.Decode(states.Text, states.Words, labels, minScore)
+            .Select(e => WithFullStop(states.Text, e))
+            .Where(e => e.Start >= offset)
+            .Select(e => e with { Start = e.Start - offset, End = e.End - offset, Score = Math.Round(e.Score, 4) })];
+    }
+
+    /// <summary>The likeliest label sequence (by summed log probability) in which every I-X follows a B-X or I-X.</summary>
+    private int[] Viterbi(float[][] scores)
+    {
+        var labels = head.Labels;
+        var (words, count) = (scores.Length, labels.Length);
+        var best = new double[words, count];
+        var back = new int[words, count];
+        for (var l = 0; l < count; l++) best[0, l] = IsInside(labels[l]) ? double.NegativeInfinity : Math.Log(scores[0][l] + 1e-12);
+        for (var w = 1; w < words; w++)
+        {
+            for (var l = 0; l < count; l++)
+            {
+                var (value, from) = (double.NegativeInfinity, 0);
+                for (var p = 0; p < count; p++)
+                {
+                    if (IsInside(labels[l]) && labels[p][1..] != labels[l][1..]) continue;
+                    if (best[w - 1, p] > value) (value, from) = (best[w - 1, p], p);
+                }
+                best[w, l] = value + Math.Log(scores[w][l] + 1e-12);
+                back[w, l] = from;
+            }
+        }
+        var path = new int[words];
+        path[^1] = Enumerable.Range(0, count).MaxBy(l => best[words - 1, l]);
+        for (var w = words - 1; w > 0; w--) path[w - 1] = back[w, path[w]];
+        return path;
+    }
+
+    /// <summary>"Albright-Soh": a hyphen with no space either side inside a name continues it, whatever the words after it were given.</summary>
+    private void JoinHyphens(WordStates states, int[] path)
+    {
+        for (var w = 1; w + 1 < path.Length; w++)
+        {
+            var (previous, hyphen, next) = (states.Words[w - 1], states.Words[w], states.Words[w + 1]);
+            if (states.Text[hyphen.Start..hyphen.End] is not ("-" or "‐") || previous.End != hyphen.Start || hyphen.End != next.Start) continue;
+            var label = head.Labels[path[w - 1]];
+            if (label == "O") continue;
+            var inside = Array.IndexOf(head.Labels, "I-" + label[2..]);
+            if (inside < 0) continue;
+            path[w] = inside;
+            if (head.Labels[path[w + 1]] == "O" || head.Labels[path[w + 1]].StartsWith("B-", StringComparison.Ordinal)) path[w + 1] = inside;
+        }
+    }
+
+    /// <summary>"Marigold Foods Inc." keeps its full stop: the abbreviation's, even when it also ends the sentence.</summary>
+    private static Entity WithFullStop(string text, Entity entity)
+    {
+        var last = entity.Text.Split(' ', '\u00A0')[^1];
+        return entity.End < text.Length && text[entity.End] == '.' && entity.Label == "ORG" && DottedForms.Contains(last)
+            ? entity with { Text = entity.Text + ".", End = entity.End + 1 }
+            : entity;
+    }
+
+    private static bool IsInside(string label) => label.StartsWith("I-", StringComparison.Ordinal);
+}

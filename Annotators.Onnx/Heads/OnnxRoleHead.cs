@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Herald.Annotators.Onnx.Classification;
+using Herald.Annotators.Onnx.Serving;
+
+namespace Herald.Annotators.Onnx.Heads;
+
+/// <summary>Options of the <c>onnx-role-head</c> kind: the head file, and which dependencies are its encoder, entities, event type and money.</summary>
+public sealed class OnnxRoleHeadOptions
+{
+    /// <summary>The head (.onnx, relative to the pipeline file) that <c>herald models train</c> writes: roles-1.onnx.</summary>
+    public string? Model { get; set; }
+
+    public string Encoder { get; set; } = "embedding";
+    public string Entities { get; set; } = "entities";
+    public string Type { get; set; } = "event-type";
+    public string Money { get; set; } = "money";
+    public int Threads { get; set; } = 1;
+}
+
+/// <summary>
+/// The signal's parties in their roles (investee/investor, acquirer/target, employer/former_employer,
+/// appointee/predecessor, or none), the amount the event is about (not the largest: "raises $75 million, bringing its
+/// total to $120 million" is $75 million) and the appointee's title, from a head over the encoder's word states.
+/// Value <c>{"parties": [{"name", "label", "role", "score", "start", "end"}], "amount": {...} | null, "title": {...} | null}</c>.
+/// </summary>
+public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadOptions options) : IAnnotator
+{
+    private static readonly ModelCache<(string, int), RoleHead> Heads = new();
+
+    public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxRoleHeadOptions>(
+        "onnx-role-head", "roles of a signal's parties, its amount and the appointee's title, from a head over the encoder's word states", Create,
+        (options, spec) => ModelFiles.Resolve("model", options.Model, spec));
+
+    private static OnnxRoleHead Create(OnnxRoleHeadOptions options, AnnotatorSpec spec)
+    {
+        var path = ModelFiles.Resolve("model", options.Model, spec);
+        var head = Heads.GetOrLoad((path, options.Threads), () => new RoleHead(new ClassificationHead(path, null, null, options.Threads, 1, TimeSpan.Zero)), path);
+        return new OnnxRoleHead(head, EncodedDocument.EncoderOf(head.Model), options);
+    }
+
+    public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)
+    {
+        var (states, offset) = await EncodedDocument.WordsAsync(input, options.Encoder, trainedOn, cancellationToken);
+        var eventType = input.Dependency(options.Type) is { } type && type.Value.ValueKind == JsonValueKind.Object
+            && type.Value.TryGetProperty("label", out var label) ? label.GetString() : null;
+        var entities = Items(input.Dependency(options.Entities), "entities").ToList();
+        var amounts = Items(input.Dependency(options.Money), "amounts").ToList();
+        var text = input.Document.Text;
+        var candidates = entities.Where(e => String(e, "label") is "ORG" or "PER")
+            .Select(e => new RoleCandidate(String(e, "label") == "ORG" ? SpanKind.Organization : SpanKind.Person, String(e, "text") ?? "", Int(e, "start"), Int(e, "end")))
+            .Concat(amounts.Select(a => new RoleCandidate(SpanKind.Money, String(a, "text") ?? "", Int(a, "start"), Int(a, "end"))))
+            .Where(c => c.Start >= 0 && c.End <= text.Length && c.Start < c.End)
+            .OrderBy(c => c.Start).ToList();
+        var assigned = head.Assign(states, offset, eventType, candidates);
+
+        var parties = new JsonArray();
+        foreach (var name in assigned.Where(a => a.Span.Kind != SpanKind.Money).GroupBy(a => (a.Span.Text, a.Span.Kind)))
+        {
+            var first = name.First();
+            parties.Add(new JsonObject
+            {
+                ["name"] = first.Span.Text, ["label"] = first.Span.Kind == SpanKind.Person ? "PER" : "ORG", ["role"] = first.Role,
+                ["score"] = first.Score, ["start"] = first.Span.Start, ["end"] = first.Span.End,
+            });
+        }
+        var amount = assigned.Where(a => a.Span.Kind == SpanKind.Money && a.Role == SignalRoles.Amount).MaxBy(a => a.Score);
+        JsonElement? amountNode = amount is null ? null : amounts.First(a => Int(a, "start") == amount.Span.Start);
+        var title = eventType == "leadership_hire" ? Title(entities, assigned) : null;
+        var spans = assigned.Where(a => a.Role is not (SignalRoles.None or SignalRoles.OtherAmount))
+            .Select(a => new AnnotationSpan(a.Span.Start, a.Span.End, a.Role, a.Score, a.Span.Text)).ToList();
+        if (title is not null) spans.Add(new AnnotationSpan(Int(title.Value, "start"), Int(title.Value, "end"), "title", 1, String(title.Value, "text")));
+        return new Annotation(new JsonObject
+        {
+            ["event"] = eventType,
+            ["parties"] = parties,
+            ["amount"] = amountNode is { } a ? JsonNode.Parse(a.GetRawText())!.AsObject().Also(o => o["score"] = amount!.Score) : null,
+            ["title"] = title is { } t ? new JsonObject { ["text"] = String(t, "text"), ["start"] = Int(t, "start"), ["end"] = Int(t, "end") } : null,
+        }, spans.OrderBy(s => s.Start).ToList());
+    }
+
+    /// <summary>The job title nearest the appointee (the entity head marks titles; there may be the predecessor's too).</summary>
+    private static JsonElement? Title(List<JsonElement> entities, IReadOnlyList<RoledSpan> assigned)
+    {
+        var titles = entities.Where(e => String(e, "label") == "TITLE").ToList();
+        if (titles.Count == 0) return null;
+        var appointee = assigned.FirstOrDefault(a => a.Role == "appointee")?.Span;
+        return appointee is null ? titles[0] : titles.MinBy(t => Math.Abs(Int(t, "start") - appointee.Start));
+    }
+
+    private static IEnumerable<JsonElement> Items(DependencyResult? dependency, string list) =>
+        dependency is not null && dependency.Value.ValueKind == JsonValueKind.Object && dependency.Value.TryGetProperty(list, out var items)
+        && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];
+
+    private static string? String(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : -1;
+}
+
+internal static class JsonObjectExtensions
+{
+    public static JsonObject Also(this JsonObject node, Action<JsonObject> change)
+    {
+        change(node);
+        return node;
+    }
+}

@@ -1,0 +1,58 @@
+using Herald.Annotators.Onnx.Classification;
+using Herald.Annotators.Onnx.Embeddings;
+
+namespace Herald.Annotators.Onnx.Heads;
+
+/// <summary>A span for the role head, in the document text's offsets.</summary>
+public sealed record RoleCandidate(SpanKind Kind, string Text, int Start, int End);
+
+/// <summary>A span with the role the head gave it (among those its kind and the event allow) and that role's probability.</summary>
+public sealed record RoledSpan(RoleCandidate Span, string Role, double Score);
+
+/// <summary>
+/// Roles of a signal's parties and which amount is the event's: an ONNX head scores each span's
+/// <see cref="SpanFeatures"/> over <see cref="SignalRoles.Labels"/>; each span takes the likeliest label its kind and
+/// the event type allow. A name mentioned several times takes the role its mentions agree on most (summed probability).
+/// </summary>
+public sealed class RoleHead(ClassificationHead head)
+{
+    public ClassificationHead Model => head;
+
+    public IReadOnlyList<RoledSpan> Assign(WordStates states, int offset, string? eventType, IReadOnlyList<RoleCandidate> candidates)
+    {
+        var placed = candidates.Select(c => (Candidate: c, Words: SpanFeatures.WordsIn(states, c.Start + offset, c.End + offset)))
+            .Where(c => c.Words is not null).ToList();
+        if (placed.Count == 0) return [];
+        var ruleRoles = RuleRoles(states.Text[offset..], eventType, candidates);
+        var rows = placed.Select(c =>
+        {
+            var sameKind = placed.Where(o => o.Candidate.Kind == c.Candidate.Kind).ToList();
+            return SpanFeatures.Of(states, c.Words!.Value, c.Candidate.Kind, eventType, (sameKind.IndexOf(c), sameKind.Count), ruleRoles.GetValueOrDefault(c.Candidate.Start));
+        }).ToList();
+        var scores = head.Score(rows);
+        // Mentions of one name vote together: their probabilities are summed per label.
+        var byName = placed.Select((c, i) => (c.Candidate, Scores: scores[i]))
+            .GroupBy(c => (c.Candidate.Kind == SpanKind.Money ? $"{c.Candidate.Start}" : c.Candidate.Text, c.Candidate.Kind))
+            .ToDictionary(g => g.Key, g => g.Aggregate(new float[head.Labels.Length], (sum, c) =>
+            {
+                for (var l = 0; l < sum.Length; l++) sum[l] += c.Scores[l] / g.Count();
+                return sum;
+            }));
+        return [.. placed.Select(c =>
+        {
+            var probabilities = byName[(c.Candidate.Kind == SpanKind.Money ? $"{c.Candidate.Start}" : c.Candidate.Text, c.Candidate.Kind)];
+            var allowed = SignalRoles.Allowed(c.Candidate.Kind, eventType);
+            var best = allowed.MaxBy(label => Probability(probabilities, label))!;
+            var total = allowed.Sum(label => Probability(probabilities, label));
+            return new RoledSpan(c.Candidate, best, Math.Round(total > 0 ? Probability(probabilities, best) / total : 0, 4));
+        })];
+    }
+
+    /// <summary>The word rules' role of each party, by its start: a feature of the head, not its answer.</summary>
+    public static Dictionary<int, string?> RuleRoles(string text, string? eventType, IEnumerable<RoleCandidate> candidates) =>
+        Herald.Annotators.Rules.PartyRoles.Assign(text, eventType, candidates.Where(c => c.Kind != SpanKind.Money)
+                .Select(c => (c.Text, c.Kind == SpanKind.Person ? "PER" : "ORG", c.Start, c.End)))
+            .GroupBy(p => p.Start).ToDictionary(g => g.Key, g => g.First().Role);
+
+    private double Probability(float[] probabilities, string label) => Array.IndexOf(head.Labels, label) is var i and >= 0 ? probabilities[i] : 0;
+}

@@ -16,13 +16,21 @@ public static class EncodedDocument
     /// <summary>Documents encoded a second time because their states were not kept: should stay near zero.</summary>
     public static long Reencoded => Interlocked.Read(ref _reencoded);
 
-    /// <summary>The head file's encoder (metadata <c>encoder</c>, written by <c>herald models train</c>), which from now on keeps word states.</summary>
+    /// <summary>
+    /// The head file's encoder (metadata <c>encoder</c>, written by <c>herald models train</c>), which (with its int8
+    /// copy) from now on keeps word states.
+    /// </summary>
     public static string? EncoderOf(Classification.ClassificationHead head)
     {
         var encoder = head.Metadata.GetValueOrDefault("encoder");
-        if (encoder is not null) WordStateCache.Shared.Want(encoder);
+        if (encoder is null) return null;
+        WordStateCache.Shared.Want(encoder);
+        WordStateCache.Shared.Want(encoder + QuantizedSuffix);
         return encoder;
     }
+
+    /// <summary>An encoder's int8 copy (<c>herald models quantize</c>) is named so; its states approximate the original's (cosine 0.99).</summary>
+    private const string QuantizedSuffix = "-int8";
 
     /// <summary>The states and where the document's text starts in them.</summary>
     /// <param name="trainedOn">The encoder the head was trained on: states of another encoder would mean nothing to it.</param>
@@ -32,7 +40,7 @@ public static class EncodedDocument
             ?? throw new InvalidOperationException($"needs the '{encoderDependency}' annotation (an onnx-embedding) in its requires");
         var model = embedding.Value.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
         var encoder = Path.GetFileName(model);
-        if (trainedOn is not null && trainedOn != encoder)
+        if (trainedOn is not null && trainedOn != encoder && trainedOn + QuantizedSuffix != encoder)
             throw new InvalidOperationException($"the head was trained on {trainedOn}'s word states, but '{encoderDependency}' runs {encoder}");
         WordStateCache.Shared.Want(encoder);
         var document = input.Document;

@@ -29,7 +29,8 @@ public sealed class EntityHead(ClassificationHead head)
         JoinHyphens(states, path);
         var labels = path.Select((label, w) => (head.Labels[label], (double)scores[w][label])).ToList();
         return [.. BioDecoder.Decode(states.Text, states.Words, labels, minScore)
-            .Select(e => WithFullStop(states.Text, e))
+            .Select(e => e.Label == "TITLE" ? WholeTitle(states, e) : Tidy(states, e))
+            .Where(e => e is not null).Select(e => WithFullStop(states.Text, e!))
             .Where(e => e.Start >= offset)
             .Select(e => e with { Start = e.Start - offset, End = e.End - offset, Score = Math.Round(e.Score, 4) })];
     }
@@ -78,6 +79,38 @@ public sealed class EntityHead(ClassificationHead head)
         }
     }
 
+    private static readonly HashSet<string> LegalForms = new(StringComparer.Ordinal)
+    {
+        "Inc", "Corp", "Ltd", "LLC", "LLP", "LP", "plc", "PLC", "GmbH", "AG", "SE", "SA", "SAS", "NV", "BV", "Oy", "AB", "ASA", "KK", "Pty", "Pte", "Bhd", "Ltda", "SpA", "Srl",
+    };
+
+    private static readonly HashSet<string> TitleWords = new(StringComparer.Ordinal)
+    {
+        "CEO", "CFO", "COO", "CTO", "CMO", "CIO", "CRO", "CPO", "VP", "SVP", "EVP", "Chair", "Chairman", "Chief", "Exec", "Dr", "Mr", "Ms", "Mrs", "Prof",
+    };
+
+    /// <summary>
+    /// A company or person's edges as news writes names: no stray punctuation at either end, no title glued to a
+    /// person ("COO Benedict Armitage-Rowe"), and a company's legal form that follows it included ("Brightkeel Robotics Inc.").
+    /// </summary>
+    private static Entity? Tidy(WordStates states, Entity entity)
+    {
+        var first = Array.FindIndex(states.Words, w => w.Start == entity.Start);
+        var last = Array.FindIndex(states.Words, w => w.End == entity.End);
+        if (first < 0 || last < first) return entity;
+        string Word(int w) => states.Text[states.Words[w].Start..states.Words[w].End];
+        bool Stray(int w) => !Word(w).Any(char.IsLetterOrDigit) && Word(w) is not "&";
+        bool Title(int w) => entity.Label == "PER" && TitleWords.Contains(Word(w));
+        while (first <= last && (Stray(first) || Title(first))) first++;
+        while (last >= first && ((Stray(last) && Word(last) != ".") || Title(last))) last--;
+        if (last < first) return null;
+        if (entity.Label == "ORG" && last + 1 < states.Words.Length && LegalForms.Contains(Word(last + 1))
+            && states.Text.AsSpan(states.Words[last].End, states.Words[last + 1].Start - states.Words[last].End) is " ")
+            last++;
+        var (start, end) = (states.Words[first].Start, states.Words[last].End);
+        return start == entity.Start && end == entity.End ? entity : entity with { Text = states.Text[start..end], Start = start, End = end };
+    }
+
     /// <summary>"Marigold Foods Inc." keeps its full stop: the abbreviation's, even when it also ends the sentence.</summary>
     private static Entity WithFullStop(string text, Entity entity)
     {
@@ -85,6 +118,33 @@ public sealed class EntityHead(ClassificationHead head)
         return entity.End < text.Length && text[entity.End] == '.' && entity.Label == "ORG" && DottedForms.Contains(last)
             ? entity with { Text = entity.Text + ".", End = entity.End + 1 }
             : entity;
+    }
+
+    private static readonly HashSet<string> TitleEnds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "officer", "executive", "director", "president", "chair", "chairman", "chairwoman", "chairperson", "counsel", "manager",
+        "secretary", "treasurer", "partner", "lead", "head", "générale", "général",
+    };
+
+    /// <summary>
+    /// "chief financial" is not a title: a title the head stopped short of its last word ("officer", "director") or of
+    /// "of its board" takes them.
+    /// </summary>
+    private static Entity WholeTitle(WordStates states, Entity title)
+    {
+        var next = Array.FindIndex(states.Words, w => w.End == title.End) + 1;
+        if (next <= 0) return title;
+        var end = title.End;
+        string? Word(int w) => w < states.Words.Length && states.Text.AsSpan(states.Words[w - 1].End, states.Words[w].Start - states.Words[w - 1].End) is " "
+            ? states.Text[states.Words[w].Start..states.Words[w].End] : null;
+        while (Word(next) is { } word && TitleEnds.Contains(word)) end = states.Words[next++].End;
+        var tail = title.Text.Split(' ');
+        string?[] after = [Word(next), Word(next + 1), Word(next + 2)];
+        var board = tail[^1] is "its" or "the" && tail.Length > 1 && tail[^2] == "of" ? 0
+            : tail[^1] == "of" && after[0] is "its" or "the" ? 1
+            : after[0] == "of" && after[1] is "its" or "the" ? 2 : -1;
+        if (board >= 0 && after[board] == "board") end = states.Words[next + board].End;
+        return end == title.End ? title : title with { Text = states.Text[title.Start..end], End = end };
     }
 
     private static bool IsInside(string label) => label.StartsWith("I-", StringComparison.Ordinal);

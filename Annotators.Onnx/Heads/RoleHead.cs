@@ -12,7 +12,7 @@ public sealed record RoledSpan(RoleCandidate Span, string Role, double Score);
 /// <summary>
 /// Roles of a signal's parties and which amount is the event's: an ONNX head scores each span's
 /// <see cref="SpanFeatures"/> over <see cref="SignalRoles.Labels"/>; each span takes the likeliest label its kind and
-/// the event type allow. A name mentioned several times takes the role its mentions agree on most (summed probability).
+/// the event type allow. A party mentioned several times takes the role its mentions agree on most.
 /// </summary>
 public sealed class RoleHead(ClassificationHead head)
 {
@@ -30,22 +30,36 @@ public sealed class RoleHead(ClassificationHead head)
             return SpanFeatures.Of(states, c.Words!.Value, c.Candidate.Kind, eventType, (sameKind.IndexOf(c), sameKind.Count), ruleRoles.GetValueOrDefault(c.Candidate.Start));
         }).ToList();
         var scores = head.Score(rows);
-        // Mentions of one name vote together: their probabilities are summed per label.
-        var byName = placed.Select((c, i) => (c.Candidate, Scores: scores[i]))
-            .GroupBy(c => (c.Candidate.Kind == SpanKind.Money ? $"{c.Candidate.Start}" : c.Candidate.Text, c.Candidate.Kind))
-            .ToDictionary(g => g.Key, g => g.Aggregate(new float[head.Labels.Length], (sum, c) =>
-            {
-                for (var l = 0; l < sum.Length; l++) sum[l] += c.Scores[l] / g.Count();
-                return sum;
-            }));
-        return [.. placed.Select(c =>
+        // Mentions of one party vote together, their probabilities averaged per label: the same name, or a short form of
+        // an earlier name ("Falkenrath" for "Falkenrath Mikrosysteme GmbH", "Raman" for "Priya Raman"), which often
+        // stands in a sentence about something else.
+        var keys = placed.Select(c => PartyKey(c.Candidate, candidates)).ToList();
+        var votes = keys.Select((key, i) => (key, i)).GroupBy(k => k.key).ToDictionary(g => g.Key, g =>
         {
-            var probabilities = byName[(c.Candidate.Kind == SpanKind.Money ? $"{c.Candidate.Start}" : c.Candidate.Text, c.Candidate.Kind)];
+            var mean = new float[head.Labels.Length];
+            foreach (var (_, i) in g)
+                for (var l = 0; l < mean.Length; l++) mean[l] += scores[i][l] / g.Count();
+            return mean;
+        });
+        return [.. placed.Select((c, i) =>
+        {
+            var probabilities = votes[keys[i]];
             var allowed = SignalRoles.Allowed(c.Candidate.Kind, eventType);
             var best = allowed.MaxBy(label => Probability(probabilities, label))!;
             var total = allowed.Sum(label => Probability(probabilities, label));
             return new RoledSpan(c.Candidate, best, Math.Round(total > 0 ? Probability(probabilities, best) / total : 0, 4));
         })];
+    }
+
+    /// <summary>Which party a mention is: an amount is itself; a name is the longest name it is the start (a company) or end (a person) of.</summary>
+    private static string PartyKey(RoleCandidate mention, IReadOnlyList<RoleCandidate> all)
+    {
+        if (mention.Kind == SpanKind.Money) return $"${mention.Start}";
+        var full = all.Where(o => o.Kind == mention.Kind && o.Text.Length > mention.Text.Length && (mention.Kind == SpanKind.Person
+                ? o.Text.EndsWith(" " + mention.Text, StringComparison.Ordinal)
+                : o.Text.StartsWith(mention.Text + " ", StringComparison.Ordinal)))
+            .MaxBy(o => o.Text.Length);
+        return $"{mention.Kind}:{full?.Text ?? mention.Text}";
     }
 
     /// <summary>The word rules' role of each party, by its start: a feature of the head, not its answer.</summary>

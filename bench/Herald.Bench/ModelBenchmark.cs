@@ -67,8 +67,8 @@ public static class ModelBenchmark
             .Replace($"model: {BuiltInModels.MiniLmInt8}", $"model: {model}").Replace($"model: {BuiltInModels.MiniLm}\n", $"model: {model}\n");
         File.WriteAllText(Path.Combine(folder, "news.yaml"), yaml);
         Directory.CreateDirectory(Path.Combine(folder, "models"));
-        foreach (var model in Directory.EnumerateFiles(Path.Combine(repository, "pipelines", "models"), "*.onnx"))
-            File.Copy(model, Path.Combine(folder, "models", Path.GetFileName(model)));
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(repository, "pipelines", "models"), "*.onnx"))
+            File.Copy(file, Path.Combine(folder, "models", Path.GetFileName(file)));
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -50,12 +50,13 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
         var candidates = entities.Where(e => String(e, "label") is "ORG" or "PER")
             .Select(e => new RoleCandidate(String(e, "label") == "ORG" ? SpanKind.Organization : SpanKind.Person, String(e, "text") ?? "", Int(e, "start"), Int(e, "end")))
             .Concat(amounts.Select(a => new RoleCandidate(SpanKind.Money, String(a, "text") ?? "", Int(a, "start"), Int(a, "end"))))
+            .Concat(JobTitles.Find(text).Select(t => new RoleCandidate(SpanKind.JobTitle, t.Text, t.Start, t.End)))
             .Where(c => c.Start >= 0 && c.End <= text.Length && c.Start < c.End)
             .OrderBy(c => c.Start).ToList();
         var assigned = head.Assign(states, offset, eventType, candidates);
 
         var parties = new JsonArray();
-        foreach (var name in assigned.Where(a => a.Span.Kind != SpanKind.Money).GroupBy(a => (a.Span.Text, a.Span.Kind)))
+        foreach (var name in assigned.Where(a => a.Span.Kind is SpanKind.Organization or SpanKind.Person).GroupBy(a => (a.Span.Text, a.Span.Kind)))
         {
             var first = name.First();
             parties.Add(new JsonObject
@@ -66,26 +67,16 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
         }
         var amount = assigned.Where(a => a.Span.Kind == SpanKind.Money && a.Role == SignalRoles.Amount).MaxBy(a => a.Score);
         JsonElement? amountNode = amount is null ? null : amounts.First(a => Int(a, "start") == amount.Span.Start);
-        var title = eventType == "leadership_hire" ? Title(entities, assigned) : null;
-        var spans = assigned.Where(a => a.Role is not (SignalRoles.None or SignalRoles.OtherAmount))
+        var title = eventType == "leadership_hire" ? RoleHead.Title(assigned) : null;
+        var spans = assigned.Where(a => a.Role is not (SignalRoles.None or SignalRoles.OtherAmount or SignalRoles.OtherTitle))
             .Select(a => new AnnotationSpan(a.Span.Start, a.Span.End, a.Role, a.Score, a.Span.Text)).ToList();
-        if (title is not null) spans.Add(new AnnotationSpan(Int(title.Value, "start"), Int(title.Value, "end"), "title", 1, String(title.Value, "text")));
         return new Annotation(new JsonObject
         {
             ["event"] = eventType,
             ["parties"] = parties,
             ["amount"] = amountNode is { } a ? JsonNode.Parse(a.GetRawText())!.AsObject().Also(o => o["score"] = amount!.Score) : null,
-            ["title"] = title is { } t ? new JsonObject { ["text"] = String(t, "text"), ["start"] = Int(t, "start"), ["end"] = Int(t, "end") } : null,
+            ["title"] = title is { } t ? new JsonObject { ["text"] = t.Text, ["start"] = t.Start, ["end"] = t.End } : null,
         }, spans.OrderBy(s => s.Start).ToList());
-    }
-
-    /// <summary>The job title nearest the appointee (the entity head marks titles; there may be the predecessor's too).</summary>
-    private static JsonElement? Title(List<JsonElement> entities, IReadOnlyList<RoledSpan> assigned)
-    {
-        var titles = entities.Where(e => String(e, "label") == "TITLE").ToList();
-        if (titles.Count == 0) return null;
-        var appointee = assigned.FirstOrDefault(a => a.Role == "appointee")?.Span;
-        return appointee is null ? titles[0] : titles.MinBy(t => Math.Abs(Int(t, "start") - appointee.Start));
     }
 
     private static IEnumerable<JsonElement> Items(DependencyResult? dependency, string list) =>

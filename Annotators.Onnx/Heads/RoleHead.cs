@@ -24,10 +24,11 @@ public sealed class RoleHead(ClassificationHead head)
             .Where(c => c.Words is not null).ToList();
         if (placed.Count == 0) return [];
         var ruleRoles = RuleRoles(states.Text[offset..], eventType, candidates);
+        var textStart = Array.FindIndex(states.Words, w => w.Start >= offset);
         var rows = placed.Select(c =>
         {
             var sameKind = placed.Where(o => o.Candidate.Kind == c.Candidate.Kind).ToList();
-            return SpanFeatures.Of(states, c.Words!.Value, c.Candidate.Kind, eventType, (sameKind.IndexOf(c), sameKind.Count), ruleRoles.GetValueOrDefault(c.Candidate.Start));
+            return SpanFeatures.Of(states, c.Words!.Value, c.Candidate.Kind, eventType, (sameKind.IndexOf(c), sameKind.Count), ruleRoles.GetValueOrDefault(c.Candidate.Start), Math.Max(0, textStart));
         }).ToList();
         var scores = head.Score(rows);
         // Mentions of one party vote together, their probabilities averaged per label: the same name, or a short form of
@@ -51,10 +52,18 @@ public sealed class RoleHead(ClassificationHead head)
         })];
     }
 
+    /// <summary>
+    /// The appointee's title: the title most likely to be it, even when no title was likelier it than another (a hire
+    /// nearly always names one; the head only ranks them).
+    /// </summary>
+    public static RoleCandidate? Title(IReadOnlyList<RoledSpan> assigned) => assigned
+        .Where(a => a.Span.Kind == SpanKind.JobTitle && SignalRoles.Allowed(SpanKind.JobTitle, "leadership_hire").Length == 2)
+        .MaxBy(a => a.Role == SignalRoles.Title ? a.Score : 1 - a.Score)?.Span;
+
     /// <summary>Which party a mention is: an amount is itself; a name is the longest name it is the start (a company) or end (a person) of.</summary>
     private static string PartyKey(RoleCandidate mention, IReadOnlyList<RoleCandidate> all)
     {
-        if (mention.Kind == SpanKind.Money) return $"${mention.Start}";
+        if (mention.Kind is SpanKind.Money or SpanKind.JobTitle) return $"{mention.Kind}@{mention.Start}";
         var full = all.Where(o => o.Kind == mention.Kind && o.Text.Length > mention.Text.Length && (mention.Kind == SpanKind.Person
                 ? o.Text.EndsWith(" " + mention.Text, StringComparison.Ordinal)
                 : o.Text.StartsWith(mention.Text + " ", StringComparison.Ordinal)))
@@ -64,7 +73,7 @@ public sealed class RoleHead(ClassificationHead head)
 
     /// <summary>The word rules' role of each party, by its start: a feature of the head, not its answer.</summary>
     public static Dictionary<int, string?> RuleRoles(string text, string? eventType, IEnumerable<RoleCandidate> candidates) =>
-        Herald.Annotators.Rules.PartyRoles.Assign(text, eventType, candidates.Where(c => c.Kind != SpanKind.Money)
+        Herald.Annotators.Rules.PartyRoles.Assign(text, eventType, candidates.Where(c => c.Kind is SpanKind.Organization or SpanKind.Person)
                 .Select(c => (c.Text, c.Kind == SpanKind.Person ? "PER" : "ORG", c.Start, c.End)))
             .GroupBy(p => p.Start).ToDictionary(g => g.Key, g => g.First().Role);
 

@@ -6,12 +6,21 @@ public static class SignalRoles
     public const string None = "none";
     public const string Amount = "amount";
     public const string OtherAmount = "other_amount";
+    public const string Title = "title";
+    public const string OtherTitle = "other_title";
 
     public static readonly string[] Labels =
-        ["investee", "investor", "acquirer", "target", "employer", "former_employer", "appointee", "predecessor", None, Amount, OtherAmount];
+        ["investee", "investor", "acquirer", "target", "employer", "former_employer", "appointee", "predecessor", None, Amount, OtherAmount, Title, OtherTitle];
 
-    /// <summary>The labels a span may take: an amount is the event's or another; a party's roles are the event's (or none).</summary>
-    public static string[] Allowed(SpanKind kind, string? eventType) => kind == SpanKind.Money ? [Amount, OtherAmount] : eventType switch
+    /// <summary>The labels a span may take: an amount is the event's or another, a title the appointee's or another; a party's roles are the event's (or none).</summary>
+    public static string[] Allowed(SpanKind kind, string? eventType) => kind switch
+    {
+        SpanKind.Money => [Amount, OtherAmount],
+        SpanKind.JobTitle => eventType == "leadership_hire" ? [Title, OtherTitle] : [OtherTitle],
+        _ => PartyRoles(kind, eventType),
+    };
+
+    private static string[] PartyRoles(SpanKind kind, string? eventType) => eventType switch
     {
         "funding_round" => ["investee", "investor", None],
         "acquisition" => ["acquirer", "target", None],

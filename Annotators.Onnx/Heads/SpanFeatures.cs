@@ -2,8 +2,8 @@ using Herald.Annotators.Onnx.Embeddings;
 
 namespace Herald.Annotators.Onnx.Heads;
 
-/// <summary>What a span is, for the role head: a company, a person, or an amount of money.</summary>
-public enum SpanKind { Organization, Person, Money }
+/// <summary>What a span is, for the role head: a company, a person, an amount of money, or a job title.</summary>
+public enum SpanKind { Organization, Person, Money, JobTitle }
 
 /// <summary>
 /// What the role head sees of one span (a company, a person or an amount): the mean state of its words, of the three
@@ -18,7 +18,9 @@ public static class SpanFeatures
 
     private static readonly string[] RuleRoles = [.. SignalRoles.Labels.Take(8)];
 
-    public static int Width(int dimensions) => 5 * dimensions + 3 + EventTypes.Length + 3 + RuleRoles.Length + 1;
+    public static int Width(int dimensions) => 5 * dimensions + Kinds + EventTypes.Length + 3 + RuleRoles.Length + 1;
+
+    private const int Kinds = 4;
 
     /// <summary>The first and last word inside [start, end) (UTF-16 offsets in the encoded text), or null when none is.</summary>
     public static (int First, int Last)? WordsIn(WordStates states, int start, int end)
@@ -37,24 +39,27 @@ public static class SpanFeatures
 
     /// <param name="order">This span's place among the spans of its kind in the text (0 first), and how many there are.</param>
     /// <param name="ruleRole">The word rules' role for it (null: none, or not a party).</param>
-    public static float[] Of(WordStates states, (int First, int Last) words, SpanKind kind, string? eventType, (int Index, int Count) order, string? ruleRole)
+    /// <param name="textStart">The first word of the document's text (after its title): context does not reach back into the title,
+    /// whose words ("Halberd to buy Kitehawk.") would read as this sentence's.</param>
+    public static float[] Of(WordStates states, (int First, int Last) words, SpanKind kind, string? eventType, (int Index, int Count) order, string? ruleRole, int textStart = 0)
     {
         var d = states.Dimensions;
         var row = new float[Width(d)];
         Mean(states, words.First, words.Last, row.AsSpan(0, d));
-        Mean(states, Math.Max(0, words.First - Context), words.First - 1, row.AsSpan(d, d));
+        Mean(states, Math.Max(textStart, words.First - Context), words.First - 1, row.AsSpan(d, d));
         Mean(states, words.Last + 1, Math.Min(states.Words.Length - 1, words.Last + Context), row.AsSpan(2 * d, d));
-        if (words.First > 0) states.Of(words.First - 1).CopyTo(row.AsSpan(3 * d));
+        if (words.First > textStart) states.Of(words.First - 1).CopyTo(row.AsSpan(3 * d));
         if (words.Last + 1 < states.Words.Length) states.Of(words.Last + 1).CopyTo(row.AsSpan(4 * d));
         var rest = row.AsSpan(5 * d);
         rest[(int)kind] = 1;
         var type = Array.IndexOf(EventTypes, eventType);
-        if (type >= 0) rest[3 + type] = 1;
-        rest[3 + EventTypes.Length] = (float)states.Words[words.First].Start / Math.Max(1, states.Text.Length);
-        rest[4 + EventTypes.Length] = order.Index == 0 ? 1 : 0;
-        rest[5 + EventTypes.Length] = order.Count <= 1 ? 0 : (float)order.Index / (order.Count - 1);
+        if (type >= 0) rest[Kinds + type] = 1;
+        var offset = textStart < states.Words.Length ? states.Words[textStart].Start : 0;
+        rest[Kinds + EventTypes.Length] = (float)(states.Words[words.First].Start - offset) / Math.Max(1, states.Text.Length - offset);
+        rest[Kinds + 1 + EventTypes.Length] = order.Index == 0 ? 1 : 0;
+        rest[Kinds + 2 + EventTypes.Length] = order.Count <= 1 ? 0 : (float)order.Index / (order.Count - 1);
         var rule = Array.IndexOf(RuleRoles, ruleRole);
-        rest[6 + EventTypes.Length + (rule >= 0 ? rule : RuleRoles.Length)] = 1;
+        rest[Kinds + 3 + EventTypes.Length + (rule >= 0 ? rule : RuleRoles.Length)] = 1;
         return row;
     }
 

@@ -64,7 +64,7 @@ internal static class EntityEvaluation
     /// <summary>Why a signal is not right (the first thing wrong), or null when every part of it is.</summary>
     private static string? SignalMiss(EntityExample example, IReadOnlyList<Annotators.Onnx.TokenClassification.Entity> predicted, IReadOnlyList<RoledSpan> assigned)
     {
-        var parties = assigned.Where(a => a.Span.Kind != SpanKind.Money && a.Role != SignalRoles.None)
+        var parties = assigned.Where(a => a.Span.Kind is SpanKind.Organization or SpanKind.Person && a.Role != SignalRoles.None)
             .GroupBy(a => a.Span.Text).ToDictionary(g => g.Key, g => g.First().Role);
         var expectedParties = example.Mentions.Where(m => m.Role != SignalRoles.None)
             .GroupBy(m => example.Text[m.Start..m.End]).ToDictionary(g => g.Key, g => g.First().Role);
@@ -77,7 +77,7 @@ internal static class EntityEvaluation
         if (example.Amount is null != amount is null || (amount is not null && !SameAmount(example, amount)))
             return $"amount should be {(example.Amount is { } a ? example.Text[a.Start..a.End] : "none")}, is {amount?.Text ?? "none"}";
 
-        var title = predicted.FirstOrDefault(e => e.Label == EntityExample.TitleLabel);
+        var title = example.Event == "leadership_hire" ? RoleHead.Title(assigned) : null;
         if (example.JobTitle is { } t && !string.Equals(title?.Text, example.Text[t.Start..t.End], StringComparison.OrdinalIgnoreCase))
             return $"title should be {example.Text[t.Start..t.End]}, is {title?.Text ?? "none"}";
         return null;

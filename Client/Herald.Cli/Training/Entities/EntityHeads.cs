@@ -87,21 +87,25 @@ internal static class EntityHeads
         {
             if (SpanFeatures.WordsIn(states, candidate.Start, candidate.End) is not { } span) continue;
             var sameKind = candidates.Where(c => c.Kind == candidate.Kind).ToList();
-            var label = candidate.Kind == SpanKind.Money
-                ? example.Amount is { } a && a.Start < candidate.End && candidate.Start < a.End ? SignalRoles.Amount : SignalRoles.OtherAmount
-                : example.Mentions.First(m => m.Start == candidate.Start).Role;
+            var label = candidate.Kind switch
+            {
+                SpanKind.Money => example.Amount is { } a && a.Start < candidate.End && candidate.Start < a.End ? SignalRoles.Amount : SignalRoles.OtherAmount,
+                SpanKind.JobTitle => example.JobTitle is { } t && t.Start < candidate.End && candidate.Start < t.End ? SignalRoles.Title : SignalRoles.OtherTitle,
+                _ => example.Mentions.First(m => m.Start == candidate.Start).Role,
+            };
             // A role the event does not allow (a labelling slip) would teach the head nothing it can use.
             if (!SignalRoles.Allowed(candidate.Kind, example.Event).Contains(label)) continue;
             yield return (SpanFeatures.Of(states, span, candidate.Kind, example.Event, (sameKind.IndexOf(candidate), sameKind.Count), ruleRoles.GetValueOrDefault(candidate.Start)), label);
         }
     }
 
-    /// <summary>The spans the role head looks at: the entities given, and the amounts the money rules find.</summary>
+    /// <summary>The spans the role head looks at: the entities given, the amounts the money rules find, the job titles in the text.</summary>
     public static List<RoleCandidate> Candidates(string text, IEnumerable<(string Label, int Start, int End)> entities)
     {
         var candidates = entities.Where(e => e.Label is "ORG" or "PER")
             .Select(e => new RoleCandidate(e.Label == "ORG" ? SpanKind.Organization : SpanKind.Person, text[e.Start..e.End], e.Start, e.End)).ToList();
         candidates.AddRange(Amounts(text).Select(a => new RoleCandidate(SpanKind.Money, a.Text, a.Start, a.End)));
+        candidates.AddRange(JobTitles.Find(text).Select(t => new RoleCandidate(SpanKind.JobTitle, t.Text, t.Start, t.End)));
         return [.. candidates.OrderBy(c => c.Start)];
     }
 

@@ -65,8 +65,8 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
                 ["score"] = first.Score, ["start"] = first.Span.Start, ["end"] = first.Span.End,
             });
         }
-        var amount = assigned.Where(a => a.Span.Kind == SpanKind.Money && a.Role == SignalRoles.Amount).MaxBy(a => a.Score);
-        JsonElement? amountNode = amount is null ? null : amounts.First(a => Int(a, "start") == amount.Span.Start);
+        var amount = RoleHead.Amount(assigned);
+        JsonElement? amountNode = amount is null ? null : amounts.First(a => Int(a, "start") == amount.Start);
         var title = eventType == "leadership_hire" ? RoleHead.Title(assigned) : null;
         var spans = assigned.Where(a => a.Role is not (SignalRoles.None or SignalRoles.OtherAmount or SignalRoles.OtherTitle))
             .Select(a => new AnnotationSpan(a.Span.Start, a.Span.End, a.Role, a.Score, a.Span.Text)).ToList();
@@ -74,7 +74,7 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
         {
             ["event"] = eventType,
             ["parties"] = parties,
-            ["amount"] = amountNode is { } a ? JsonNode.Parse(a.GetRawText())!.AsObject().Also(o => o["score"] = amount!.Score) : null,
+            ["amount"] = amountNode is { } a ? JsonNode.Parse(a.GetRawText())!.AsObject().Also(o => o["score"] = assigned.First(r => r.Span == amount).Score) : null,
             ["title"] = title is { } t ? new JsonObject { ["text"] = t.Text, ["start"] = t.Start, ["end"] = t.End } : null,
         }, spans.OrderBy(s => s.Start).ToList());
     }

@@ -42,14 +42,48 @@ public sealed class RoleHead(ClassificationHead head)
                 for (var l = 0; l < mean.Length; l++) mean[l] += scores[i][l] / g.Count();
             return mean;
         });
+        var kinds = placed.Select((c, i) => (Key: keys[i], c.Candidate.Kind)).Distinct().ToDictionary(k => k.Key, k => k.Kind);
+        var roles = votes.ToDictionary(v => v.Key, v => SignalRoles.Allowed(kinds[v.Key], eventType).MaxBy(label => Probability(v.Value, label))!);
+        Complete(roles, votes, kinds, eventType);
         return [.. placed.Select((c, i) =>
         {
             var probabilities = votes[keys[i]];
-            var allowed = SignalRoles.Allowed(c.Candidate.Kind, eventType);
-            var best = allowed.MaxBy(label => Probability(probabilities, label))!;
-            var total = allowed.Sum(label => Probability(probabilities, label));
-            return new RoledSpan(c.Candidate, best, Math.Round(total > 0 ? Probability(probabilities, best) / total : 0, 4));
+            var role = roles[keys[i]];
+            var total = SignalRoles.Allowed(c.Candidate.Kind, eventType).Sum(label => Probability(probabilities, label));
+            return new RoledSpan(c.Candidate, role, Math.Round(total > 0 ? Probability(probabilities, role) / total : 0, 4));
         })];
+    }
+
+    /// <summary>
+    /// A deal has both sides and a hire an appointee: when every party of a deal was given one side ("acquirer" twice),
+    /// or a hire's people none the appointee, the party likeliest to be the missing one takes it. The head scores
+    /// parties one at a time; this is the one thing it cannot see.
+    /// </summary>
+    private void Complete(Dictionary<string, string> roles, Dictionary<string, float[]> votes, Dictionary<string, SpanKind> kinds, string? eventType)
+    {
+        var parties = roles.Keys.Where(k => kinds[k] is SpanKind.Organization or SpanKind.Person).ToList();
+        void Ensure(string missing, string from, Func<string, bool> eligible)
+        {
+            var pool = parties.Where(eligible).ToList();
+            if (pool.Any(k => roles[k] == missing)) return;
+            // A deal's side is taken only from a party whose side another party keeps ("acquirer" twice: one becomes target).
+            var donors = pool.Where(k => roles[k] == from).ToList();
+            if (donors.Count < (from == SignalRoles.None ? 1 : 2)) return;
+            roles[donors.MaxBy(k => Probability(votes[k], missing))!] = missing;
+        }
+        switch (eventType)
+        {
+            case "acquisition":
+                Ensure("target", "acquirer", _ => true);
+                Ensure("acquirer", "target", _ => true);
+                break;
+            case "funding_round":
+                Ensure("investee", "investor", _ => true);
+                break;
+            case "leadership_hire":
+                Ensure("appointee", SignalRoles.None, k => kinds[k] == SpanKind.Person);
+                break;
+        }
     }
 
     /// <summary>
@@ -59,6 +93,19 @@ public sealed class RoleHead(ClassificationHead head)
     public static RoleCandidate? Title(IReadOnlyList<RoledSpan> assigned) => assigned
         .Where(a => a.Span.Kind == SpanKind.JobTitle && SignalRoles.Allowed(SpanKind.JobTitle, "leadership_hire").Length == 2)
         .MaxBy(a => a.Role == SignalRoles.Title ? a.Score : 1 - a.Score)?.Span;
+
+    /// <summary>
+    /// The amount the event is about: the amount likeliest to be it, when that is at least <see cref="AmountFloor"/>
+    /// likely (a deal may state only a valuation, or nothing; a round whose only amount is ranked a little below even is
+    /// still usually its own).
+    /// </summary>
+    public static RoleCandidate? Amount(IReadOnlyList<RoledSpan> assigned) => assigned
+        .Where(a => a.Span.Kind == SpanKind.Money)
+        .Select(a => (a.Span, Probability: a.Role == SignalRoles.Amount ? a.Score : 1 - a.Score))
+        .Where(a => a.Probability >= AmountFloor)
+        .OrderByDescending(a => a.Probability).Select(a => a.Span).FirstOrDefault();
+
+    private const double AmountFloor = 0.25;
 
     /// <summary>Which party a mention is: an amount is itself; a name is the longest name it is the start (a company) or end (a person) of.</summary>
     private static string PartyKey(RoleCandidate mention, IReadOnlyList<RoleCandidate> all)

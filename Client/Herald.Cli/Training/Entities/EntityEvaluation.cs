@@ -73,7 +73,7 @@ internal static class EntityEvaluation
         foreach (var (name, role) in parties)
             if (!expectedParties.ContainsKey(name)) return $"{name} is {role} but should have no role";
 
-        var amount = assigned.Where(a => a.Span.Kind == SpanKind.Money && a.Role == SignalRoles.Amount).MaxBy(a => a.Score)?.Span;
+        var amount = RoleHead.Amount(assigned);
         if (example.Amount is null != amount is null || (amount is not null && !SameAmount(example, amount)))
             return $"amount should be {(example.Amount is { } a ? example.Text[a.Start..a.End] : "none")}, is {amount?.Text ?? "none"}";
 

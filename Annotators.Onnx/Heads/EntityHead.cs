@@ -14,7 +14,7 @@ public sealed class EntityHead(ClassificationHead head)
 {
     private static readonly HashSet<string> DottedForms = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Inc", "Corp", "Ltd", "Co", "Plc", "Bhd", "Pte", "Pty", "Ltda", "Lda", "Cie", "Srl", "Kft", "Jr", "Sr", "Bros",
+        "Inc", "Corp", "Ltd", "Co", "Bhd", "Pte", "Pty", "Ltda", "Lda", "Cie", "Srl", "Kft", "Jr", "Sr", "Bros",
     };
 
     public ClassificationHead Model => head;
@@ -28,12 +28,26 @@ public sealed class EntityHead(ClassificationHead head)
         var path = Viterbi(scores);
         JoinHyphens(states, path);
         var labels = path.Select((label, w) => (head.Labels[label], (double)scores[w][label])).ToList();
-        return [.. BioDecoder.Decode(states.Text, states.Words, labels, minScore)
+        var entities = BioDecoder.Decode(states.Text, states.Words, labels, minScore)
             .Select(e => e.Label == "TITLE" ? WholeTitle(states, e) : Tidy(states, e))
-            .Where(e => e is not null).Select(e => WithFullStop(states.Text, e!))
+            .Where(e => e is not null && (e.Label == "TITLE" || e.Text.Any(char.IsUpper) || e.Text.Any(char.IsDigit)))
+            .Select(e => WithFullStop(states.Text, e!)).ToList();
+        return [.. ShortFormsLabelled(entities)
             .Where(e => e.Start >= offset)
             .Select(e => e with { Start = e.Start - offset, End = e.End - offset, Score = Math.Round(e.Score, 4) })];
     }
+
+    /// <summary>
+    /// A later short form is the name it shortens: "Raman" after "Priya Raman" a person, "Quillmark" after "Quillmark
+    /// Labs" a company, whatever its own words suggested on their own.
+    /// </summary>
+    private static IEnumerable<Entity> ShortFormsLabelled(List<Entity> entities) => entities.Select((e, i) =>
+    {
+        if (e.Label == "TITLE" || e.Text.Contains(' ')) return e;
+        var full = entities.Take(i).LastOrDefault(f => f.Label is "ORG" or "PER" && f.Text.Contains(' ') && (f.Label == "PER"
+            ? f.Text.EndsWith(" " + e.Text, StringComparison.Ordinal) : f.Text.StartsWith(e.Text + " ", StringComparison.Ordinal)));
+        return full is null || full.Label == e.Label ? e : e with { Label = full.Label };
+    });
 
     /// <summary>The likeliest label sequence (by summed log probability) in which every I-X follows a B-X or I-X.</summary>
     private int[] Viterbi(float[][] scores)

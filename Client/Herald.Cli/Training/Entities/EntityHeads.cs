@@ -36,7 +36,7 @@ internal static class EntityHeads
         var spans = train.SelectMany(x => SpanRows(x.Example, x.States)).ToList();
         progress($"training the role head on {spans.Count} spans");
         var roleMlp = Mlp.Train([.. spans.Select(s => s.Features)], [.. spans.Select(s => Array.IndexOf(SignalRoles.Labels, s.Label))], SignalRoles.Labels.Length,
-            hidden: 64, epochs: 6, seed: 1, progress: progress);
+            hidden: 128, epochs: 5, seed: 1, progress: progress);
 
         Directory.CreateDirectory(outputDirectory);
         var metadata = new Dictionary<string, string> { ["encoder"] = encoderModel };

@@ -1,4 +1,5 @@
 using Herald.Annotators;
+using Herald.Annotators.Onnx;
 using Herald.Annotators.Remote;
 using Herald.Grains.Hosting;
 using Herald.Kafka.Hosting;
@@ -35,6 +36,7 @@ builder.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSectio
 builder.UseOrleans(silo => silo
     .UseHeraldClustering(builder.Configuration)
     .AddHerald(o => o.PipelinesPath = pipelinesPath)
+    .AddHeraldKinds(ModelKinds.All)
     .AddHeraldKinds(RemoteKinds.All)
     .AddHeraldKafka()
     .AddDashboard());

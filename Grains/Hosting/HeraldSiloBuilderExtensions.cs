@@ -1,5 +1,4 @@
 using Herald.Annotators;
-using Herald.Annotators.Onnx;
 using Herald.Grains.Annotators;
 using Herald.Grains.Control;
 using Herald.Grains.Documents;
@@ -22,7 +21,8 @@ public static class HeraldSiloBuilderExtensions
     private const int DirectoryCacheSize = 10_000;
 
     /// <summary>
-    /// Adds Herald's engine to a silo: the built-in annotator kinds, the pipeline registry loaded from
+    /// Adds Herald's engine to a silo: the built-in rule kinds (model and remote kinds are the host's to add with
+    /// <see cref="AddHeraldKinds"/>, so the engine depends on neither), the pipeline registry loaded from
     /// <see cref="HeraldOptions.PipelinesPath"/> at start-up, and the document storage (bounded, in this silo's
     /// memory, unless a provider named <see cref="HeraldStorage.Documents"/> is registered already).
     /// </summary>
@@ -32,7 +32,7 @@ public static class HeraldSiloBuilderExtensions
         var options = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.Section);
         if (configure is not null) options.Configure(configure);
 
-        foreach (var kind in BuiltInKinds.All.Concat(ModelKinds.All)) services.AddSingleton(kind);
+        foreach (var kind in BuiltInKinds.All) services.AddSingleton(kind);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SharedDeadlines>();
         services.TryAddSingleton(sp => new AnnotatorKindCatalog(sp.GetServices<AnnotatorKind>()));

@@ -34,7 +34,7 @@ internal sealed class BenchSilo : IAsyncDisposable
         builder.Services.AddSingleton<AnnotatorKind>(NoopAnnotator.Kind);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: $"bench-{mode}", clusterId: $"bench-{mode}")
-            .AddHerald(o => o.PipelinesPath = pipelines)
+            .AddHerald(o => o.PipelinesPath = pipelines).AddHeraldKinds(Herald.Annotators.Onnx.ModelKinds.All)
             .AddHeraldKafka(o =>
             {
                 o.BootstrapServers = traffic.Broker.BootstrapServers;

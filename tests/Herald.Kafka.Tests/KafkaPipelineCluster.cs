@@ -33,7 +33,7 @@ public sealed class KafkaPipelineCluster : IAsyncLifetime
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo
-            .AddHerald(o => o.PipelinesPath = _pipelines)
+            .AddHerald(o => o.PipelinesPath = _pipelines).AddHeraldKinds(Herald.Annotators.Onnx.ModelKinds.All)
             .AddHeraldKafka(o =>
             {
                 o.BootstrapServers = Broker.BootstrapServers;

@@ -33,7 +33,7 @@ public sealed class LongPauseTests
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo
             .Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout)
-            .AddHerald(o => o.PipelinesPath = folder)
+            .AddHerald(o => o.PipelinesPath = folder).AddHeraldKinds(Herald.Annotators.Onnx.ModelKinds.All)
             .AddHeraldKafka(o =>
             {
                 o.BootstrapServers = broker.BootstrapServers;

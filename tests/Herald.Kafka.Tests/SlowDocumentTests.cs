@@ -33,7 +33,7 @@ public sealed class SlowDocumentTests
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<AnnotatorKind>(GateAnnotator.Kind);
-            silo.AddHerald(o => o.PipelinesPath = folder)
+            silo.AddHerald(o => o.PipelinesPath = folder).AddHeraldKinds(Herald.Annotators.Onnx.ModelKinds.All)
                 .AddHeraldKafka(o =>
                 {
                     o.BootstrapServers = broker.BootstrapServers;

@@ -31,7 +31,7 @@ public sealed class EngineCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<AnnotatorKind>(ProbeAnnotator.Kind);
-            silo.AddHerald(o => o.PipelinesPath = _folder);
+            silo.AddHerald(o => o.PipelinesPath = _folder).AddHeraldKinds(Herald.Annotators.Onnx.ModelKinds.All);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -53,7 +53,7 @@ public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOption
     {
         if (head.TakesText)
         {
-            var text = options.Field == "text" || document.Document.Title is null ? document.Document.Text : $"{document.Document.Title}. {document.Document.Text}";
+            var text = options.Field == "text" ? document.Document.Text : document.Document.TitleAndText;
             return new HeadInput(null, options.Lowercase ? text.ToLowerInvariant() : text);
         }
         var dependency = document.Dependency(options.Input) ?? throw new InvalidOperationException($"the input dependency '{options.Input}' is not among this annotator's requires");

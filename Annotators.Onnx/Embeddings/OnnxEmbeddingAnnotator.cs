@@ -95,7 +95,7 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
 
     public async ValueTask<Annotation> AnnotateAsync(AnnotatorInput input, CancellationToken cancellationToken)
     {
-        var text = options.Field == "text" || input.Document.Title is null ? input.Document.Text : $"{input.Document.Title}. {input.Document.Text}";
+        var text = options.Field == "text" ? input.Document.Text : input.Document.TitleAndText;
         var vector = await embeddings.Batcher.SubmitAsync(text, cancellationToken);
         return Annotation.Of(new JsonObject
         {

@@ -45,65 +45,33 @@ public sealed class SentenceEncoder : IDisposable
     public int Dimensions { get; }
 
     /// <summary>Embeds every text in one inference; rows are unit vectors.</summary>
-    public float[][] Encode(IReadOnlyList<string> texts)
-    {
-        var windows = texts.Select(Windows).ToArray();
-        var vectors = EncodeRows([.. windows.SelectMany(w => w)]);
-        var results = new float[texts.Count][];
-        var row = 0;
-        for (var text = 0; text < texts.Count; text++)
-        {
-            if (windows[text].Count == 1)
-            {
-                results[text] = vectors[row++];
-                continue;
-            }
-            var sum = new float[Dimensions];
-            foreach (var window in windows[text])
-            {
-                var vector = vectors[row++];
-                for (var d = 0; d < Dimensions; d++) sum[d] += vector[d] * window.Length;
-            }
-            results[text] = Normalise(sum);
-        }
-        return results;
-    }
+    public float[][] Encode(IReadOnlyList<string> texts) => [.. Embed(texts, keepStates: false).Select(e => e.Vector)];
 
     /// <summary>
     /// Embeds every text and keeps the contextual state of each of its words, from the same inference: what the word
-    /// heads (entities, roles) read, so the encoder runs once per document for the embedding and them.
+    /// heads (entities, roles) read, so the encoder runs once per document for the embedding and them. The vectors are
+    /// those <see cref="Encode"/> gives.
     /// </summary>
-    public (float[] Vector, WordStates States)[] EncodeWithStates(IReadOnlyList<string> texts)
+    public (float[] Vector, WordStates States)[] EncodeWithStates(IReadOnlyList<string> texts) =>
+        [.. Embed(texts, keepStates: true).Select(e => (e.Vector, e.States!))];
+
+    private (float[] Vector, WordStates? States)[] Embed(IReadOnlyList<string> texts, bool keepStates)
     {
-        var pieces = texts.Select(t => _tokenizer.EncodeWords(t, _window ? MaxWindows * (_maxTokens - 2) + 2 : _maxTokens)).ToArray();
-        var rows = new List<(int Text, int[] Ids, int[] WordOfToken)>();
-        for (var text = 0; text < texts.Count; text++)
-        {
-            var (ids, words) = (pieces[text].Ids, pieces[text].WordOfToken);
-            if (ids.Length <= _maxTokens)
-            {
-                rows.Add((text, ids, words));
-                continue;
-            }
-            // Windows of [CLS] content [SEP], as in Encode; a word split across two windows keeps its first piece's state.
-            var size = _maxTokens - 2;
-            for (var start = 1; start < ids.Length - 1; start += size)
-            {
-                var length = Math.Min(size, ids.Length - 1 - start);
-                rows.Add((text, [ids[0], .. ids.AsSpan(start, length), ids[^1]], [-1, .. words.AsSpan(start, length), -1]));
-            }
-        }
+        // At most MaxWindows windows: the rest of a very long text is left out, so one document's inference stays bounded.
+        var limit = _window ? MaxWindows * (_maxTokens - 2) + 2 : _maxTokens;
+        // Word by word gives the ids the whole text does; it is slower, so it is done only when word states are kept.
+        var pieces = texts.Select(t => keepStates ? _tokenizer.EncodeWords(t, limit) : new WordPieces(_tokenizer.Encode(t, limit), [], [])).ToArray();
+        var rows = pieces.SelectMany((p, text) => Windows(p).Select(w => (Text: text, w.Ids, w.WordOfToken))).ToList();
         var (hidden, sequence) = Run([.. rows.Select(r => r.Ids)]);
-        var results = new (float[] Vector, WordStates States)[texts.Count];
-        var sums = texts.Select(_ => new float[Dimensions]).ToArray();
+        var windows = texts.Select(_ => new List<(float[] Vector, int Tokens)>()).ToArray();
         var states = pieces.Select(p => new float[p.Words.Length * Dimensions]).ToArray();
         var seen = pieces.Select(p => new bool[p.Words.Length]).ToArray();
         for (var row = 0; row < rows.Count; row++)
         {
             var (text, ids, wordOfToken) = rows[row];
-            var pooled = MeanPool(hidden.AsSpan(row * sequence * Dimensions, sequence * Dimensions), ids.Length);
-            for (var d = 0; d < Dimensions; d++) sums[text][d] += pooled[d] * ids.Length;
-            for (var token = 0; token < ids.Length; token++)
+            windows[text].Add((Normalise(MeanPool(hidden.AsSpan(row * sequence * Dimensions, sequence * Dimensions), ids.Length)), ids.Length));
+            // A word's state is its first word piece's, in whichever window that falls.
+            for (var token = 0; token < wordOfToken.Length; token++)
             {
                 var word = wordOfToken[token];
                 if (word < 0 || seen[text][word]) continue;
@@ -111,26 +79,34 @@ public sealed class SentenceEncoder : IDisposable
                 hidden.AsSpan((row * sequence + token) * Dimensions, Dimensions).CopyTo(states[text].AsSpan(word * Dimensions));
             }
         }
-        for (var text = 0; text < texts.Count; text++)
-            results[text] = (Normalise(sums[text]), new WordStates(texts[text], pieces[text].Words, states[text], Dimensions));
-        return results;
+        return [.. texts.Select((t, i) => (Combine(windows[i]), keepStates ? new WordStates(t, pieces[i].Words, states[i], Dimensions) : null))];
     }
 
-    /// <summary>The token ids to embed for one text: one row, or with windowing one row per window ([CLS] ... [SEP] each).</summary>
-    private List<int[]> Windows(string text)
+    /// <summary>One window's vector, or the windows' vectors averaged, weighted by their tokens, and normalised again.</summary>
+    private float[] Combine(List<(float[] Vector, int Tokens)> windows)
     {
-        if (!_window) return [_tokenizer.Encode(text, _maxTokens)];
-        // At most MaxWindows windows: the rest of a very long text is left out, so one document's inference stays bounded.
-        var ids = _tokenizer.Encode(text, MaxWindows * (_maxTokens - 2) + 2);
-        if (ids.Length <= _maxTokens) return [ids];
-        var (cls, sep, content) = (ids[0], ids[^1], ids[1..^1]);
-        return [.. content.Chunk(_maxTokens - 2).Select(chunk => (int[])[cls, .. chunk, sep])];
+        if (windows.Count == 1) return windows[0].Vector;
+        var sum = new float[Dimensions];
+        foreach (var (vector, tokens) in windows)
+            for (var d = 0; d < Dimensions; d++) sum[d] += vector[d] * tokens;
+        return Normalise(sum);
     }
 
-    private float[][] EncodeRows(int[][] encoded)
+    /// <summary>The rows to embed for one text: itself, or with windowing one row per window ([CLS] ... [SEP] each).</summary>
+    private IEnumerable<(int[] Ids, int[] WordOfToken)> Windows(WordPieces pieces)
     {
-        var (hidden, sequence) = Run(encoded);
-        return [.. Enumerable.Range(0, encoded.Length).Select(row => Normalise(MeanPool(hidden.AsSpan(row * sequence * Dimensions, sequence * Dimensions), encoded[row].Length)))];
+        var (ids, words) = (pieces.Ids, pieces.WordOfToken);
+        if (ids.Length <= _maxTokens)
+        {
+            yield return (ids, words);
+            yield break;
+        }
+        var size = _maxTokens - 2;
+        for (var start = 1; start < ids.Length - 1; start += size)
+        {
+            var length = Math.Min(size, ids.Length - 1 - start);
+            yield return ([ids[0], .. ids.AsSpan(start, length), ids[^1]], words.Length == 0 ? [] : [-1, .. words.AsSpan(start, length), -1]);
+        }
     }
 
     /// <summary>One inference: the last hidden state [rows, sequence, dimensions] as one flat buffer, and the padded sequence length.</summary>

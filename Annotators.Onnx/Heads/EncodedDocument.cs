@@ -43,17 +43,16 @@ public static class EncodedDocument
         if (trainedOn is not null && trainedOn != encoder && trainedOn + QuantizedSuffix != encoder)
             throw new InvalidOperationException($"the head was trained on {trainedOn}'s word states, but '{encoderDependency}' runs {encoder}");
         WordStateCache.Shared.Want(encoder);
+        // The embedding encoded the title and text, or (with field: text) the text alone.
         var document = input.Document;
-        var withTitle = document.Title is null ? null : $"{document.Title}. {document.Text}";
-        if (withTitle is not null && WordStateCache.Shared.Find(encoder, withTitle) is { } titled) return (titled, document.Title!.Length + 2);
+        if (WordStateCache.Shared.Find(encoder, document.TitleAndText) is { } titled) return (titled, document.TextOffset);
         if (WordStateCache.Shared.Find(encoder, document.Text) is { } plain) return (plain, 0);
 
         var loaded = OnnxEmbeddingAnnotator.LoadedModels.FirstOrDefault(e => e.Name == encoder)
             ?? throw new InvalidOperationException($"the encoder {encoder} of '{encoderDependency}' is not loaded on this silo");
         Interlocked.Increment(ref _reencoded);
-        var text = withTitle ?? document.Text;
+        var text = document.TitleAndText;
         await loaded.Batcher.SubmitAsync(text, cancellationToken);
-        var states = WordStateCache.Shared.Find(encoder, text) ?? loaded.Encoder.EncodeWithStates([text])[0].States;
-        return (states, withTitle is null ? 0 : document.Title!.Length + 2);
+        return (WordStateCache.Shared.Find(encoder, text) ?? loaded.Encoder.EncodeWithStates([text])[0].States, document.TextOffset);
     }
 }

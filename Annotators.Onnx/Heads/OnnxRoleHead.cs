@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static Herald.Annotators.JsonFields;
 using Herald.Annotators.Onnx.Classification;
 using Herald.Annotators.Onnx.Serving;
 
@@ -47,12 +48,8 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
         var entities = Items(input.Dependency(options.Entities), "entities").ToList();
         var amounts = Items(input.Dependency(options.Money), "amounts").ToList();
         var text = input.Document.Text;
-        var candidates = entities.Where(e => String(e, "label") is "ORG" or "PER")
-            .Select(e => new RoleCandidate(String(e, "label") == "ORG" ? SpanKind.Organization : SpanKind.Person, String(e, "text") ?? "", Int(e, "start"), Int(e, "end")))
-            .Concat(amounts.Select(a => new RoleCandidate(SpanKind.Money, String(a, "text") ?? "", Int(a, "start"), Int(a, "end"))))
-            .Concat(JobTitles.Find(text).Select(t => new RoleCandidate(SpanKind.JobTitle, t.Text, t.Start, t.End)))
-            .Where(c => c.Start >= 0 && c.End <= text.Length && c.Start < c.End)
-            .OrderBy(c => c.Start).ToList();
+        var candidates = RoleCandidate.Of(text, entities.Select(e => (String(e, "label"), Int(e, "start"), Int(e, "end"))),
+            amounts.Select(a => (Int(a, "start"), Int(a, "end"))));
         var assigned = head.Assign(states, offset, eventType, candidates);
 
         var parties = new JsonArray();
@@ -66,7 +63,13 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
             });
         }
         var amount = RoleHead.Amount(assigned);
-        JsonElement? amountNode = amount is null ? null : amounts.First(a => Int(a, "start") == amount.Start);
+        JsonObject? amountValue = null;
+        if (amount is not null)
+        {
+            // The money annotation's own entry (value, currency, text, offsets), with how likely it is the event's.
+            amountValue = JsonNode.Parse(amounts.First(a => Int(a, "start") == amount.Start).GetRawText())!.AsObject();
+            amountValue["score"] = assigned.First(r => r.Span == amount).Score;
+        }
         var title = eventType == "leadership_hire" ? RoleHead.Title(assigned) : null;
         var spans = assigned.Where(a => a.Role is not (SignalRoles.None or SignalRoles.OtherAmount or SignalRoles.OtherTitle))
             .Select(a => new AnnotationSpan(a.Span.Start, a.Span.End, a.Role, a.Score, a.Span.Text)).ToList();
@@ -74,7 +77,7 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
         {
             ["event"] = eventType,
             ["parties"] = parties,
-            ["amount"] = amountNode is { } a ? JsonNode.Parse(a.GetRawText())!.AsObject().Also(o => o["score"] = assigned.First(r => r.Span == amount).Score) : null,
+            ["amount"] = amountValue,
             ["title"] = title is { } t ? new JsonObject { ["text"] = t.Text, ["start"] = t.Start, ["end"] = t.End } : null,
         }, spans.OrderBy(s => s.Start).ToList());
     }
@@ -83,16 +86,4 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
         dependency is not null && dependency.Value.ValueKind == JsonValueKind.Object && dependency.Value.TryGetProperty(list, out var items)
         && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];
 
-    private static string? String(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static int Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : -1;
-}
-
-internal static class JsonObjectExtensions
-{
-    public static JsonObject Also(this JsonObject node, Action<JsonObject> change)
-    {
-        change(node);
-        return node;
-    }
 }

@@ -4,7 +4,22 @@ using Herald.Annotators.Onnx.Embeddings;
 namespace Herald.Annotators.Onnx.Heads;
 
 /// <summary>A span for the role head, in the document text's offsets.</summary>
-public sealed record RoleCandidate(SpanKind Kind, string Text, int Start, int End);
+public sealed record RoleCandidate(SpanKind Kind, string Text, int Start, int End)
+{
+    /// <summary>
+    /// The spans the role head looks at, in text order, the same in training and serving: the companies and people
+    /// among the entities, the amounts the money rules found, and the job titles in the text. Spans outside it are dropped.
+    /// </summary>
+    public static List<RoleCandidate> Of(string text, IEnumerable<(string? Label, int Start, int End)> entities, IEnumerable<(int Start, int End)> amounts) =>
+    [
+        .. entities.Where(e => e.Label is "ORG" or "PER").Select(e => (Kind: e.Label == "ORG" ? SpanKind.Organization : SpanKind.Person, e.Start, e.End))
+            .Concat(amounts.Select(a => (Kind: SpanKind.Money, a.Start, a.End)))
+            .Concat(JobTitles.Find(text).Select(t => (Kind: SpanKind.JobTitle, t.Start, t.End)))
+            .Where(c => c.Start >= 0 && c.End <= text.Length && c.Start < c.End)
+            .OrderBy(c => c.Start)
+            .Select(c => new RoleCandidate(c.Kind, text[c.Start..c.End], c.Start, c.End)),
+    ];
+}
 
 /// <summary>A span with the role the head gave it (among those its kind and the event allow) and that role's probability.</summary>
 public sealed record RoledSpan(RoleCandidate Span, string Role, double Score);

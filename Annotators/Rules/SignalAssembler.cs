@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static Herald.Annotators.JsonFields;
 
 namespace Herald.Annotators.Rules;
 
@@ -73,7 +74,7 @@ public sealed class SignalAssembler(SignalOptions options) : IAnnotator
         if (!roles.TryGetProperty("parties", out var parties) || parties.ValueKind != JsonValueKind.Array) return (companies, people);
         foreach (var party in parties.EnumerateArray())
         {
-            var (name, role, label) = (String(party, "text") ?? String(party, "name"), String(party, "role"), String(party, "label"));
+            var (name, role, label) = (String(party, "name"), String(party, "role"), String(party, "label"));
             if (name is null || label is not ("ORG" or "PER")) continue;
             evidence.Add(new JsonObject { ["label"] = label, ["start"] = Int(party, "start"), ["end"] = Int(party, "end"), ["text"] = name });
             var entry = new JsonObject { ["name"] = name, ["role"] = role is null or "none" ? null : role };
@@ -132,9 +133,6 @@ public sealed class SignalAssembler(SignalOptions options) : IAnnotator
         .Select(e => e.Value)
         .FirstOrDefault(e => e.ContainsKey("title") == (party.Label == "PER"));
 
-    private static string? String(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static int Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : -1;
 
     private static void AddEvidence(JsonArray evidence, string label, JsonObject source)
     {

@@ -11,6 +11,14 @@ public sealed class AnnotatorDocument(string id, string text, string? title, str
     public string Text { get; } = text;
     public string? Title { get; } = title;
 
+    /// <summary>"Title. Text", or the text alone without a title: what the models that read a whole document encode.</summary>
+    public string TitleAndText => JoinTitle(Title, Text);
+
+    /// <summary>Where <see cref="Text"/> starts in <see cref="TitleAndText"/>.</summary>
+    public int TextOffset => Title is null ? 0 : Title.Length + 2;
+
+    public static string JoinTitle(string? title, string text) => title is null ? text : $"{title}. {text}";
+
     /// <summary>The whole document JSON as received (unknown fields included).</summary>
     public string Json { get; } = json;
 

@@ -28,7 +28,7 @@ public static class ModelBenchmark
         var threads = Environment.ProcessorCount;
         using var encoder = new SentenceEncoder(BuiltInModels.MiniLmOnnx(), BuiltInModels.MiniLmVocabulary(), 256, threads);
         using var quantized = new SentenceEncoder(BuiltInModels.Onnx(BuiltInModels.MiniLmInt8), BuiltInModels.MiniLmVocabulary(), 256, threads);
-        var inputs = corpus.Select(c => c.Title is null ? c.Text : $"{c.Title}. {c.Text}").ToList();
+        var inputs = corpus.Select(c => Herald.Annotators.AnnotatorDocument.JoinTitle(c.Title, c.Text)).ToList();
         encoder.Encode(inputs.Take(32).ToList()); // warm-up
         quantized.Encode(inputs.Take(32).ToList());
         var bare = new Dictionary<int, double>();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Herald.Annotators;
 using Herald.Annotators.Onnx.Embeddings;
 using Herald.Annotators.Onnx.Models;
 using Herald.Annotators.Onnx.Quantization;
@@ -115,7 +116,7 @@ internal static class QuantizeCommand
     }
 
     private static List<string> Texts(string path) => [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!)
-        .Select(d => d["title"] is { } title ? $"{title}. {d["text"]}" : (string)d["text"]!)];
+        .Select(d => AnnotatorDocument.JoinTitle((string?)d["title"], (string)d["text"]!))];
 
     private static double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 

@@ -66,7 +66,7 @@ public static class NewsHeads
         var expected = File.ReadLines(labelsPath).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!)
             .ToDictionary(n => (string)n["id"]!, n => (string)n["label"]!);
         var documents = File.ReadLines(documentsPath).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!).ToList();
-        var texts = documents.Select(d => d["title"] is { } title ? $"{title}. {d["text"]}" : (string)d["text"]!).ToArray();
+        var texts = documents.Select(d => Herald.Annotators.AnnotatorDocument.JoinTitle((string?)d["title"], (string)d["text"]!)).ToArray();
         var vectors = Embed(encoder, texts);
         var (head, pipeline) = (new Confusion(EventTypeLabels), new Confusion(EventTypeLabels));
         for (var i = 0; i < documents.Count; i++)

@@ -55,8 +55,9 @@ internal static class EntityHeads
             progress($"evaluating on {samples}");
             var labelled = EntityExample.ReadSamples(samples, sampleLabels);
             // As the pipeline encodes a document: "title. text".
-            var encoded = Encode(encoder, [.. labelled.Select(s => s.Title is null ? s.Text : $"{s.Title}. {s.Text}")]);
-            sampleResult = EntityEvaluation.Run(entityHead, roleHead, [.. labelled.Select((s, i) => (s, encoded[i], s.Title is null ? 0 : s.Title.Length + 2))]);
+            var documents = labelled.Select(s => new AnnotatorDocument(s.Id, s.Text, s.Title, "{}")).ToList();
+            var encoded = Encode(encoder, [.. documents.Select(d => d.TitleAndText)]);
+            sampleResult = EntityEvaluation.Run(entityHead, roleHead, [.. labelled.Select((s, i) => (s, encoded[i], documents[i].TextOffset))]);
         }
         entityHead.Model.Dispose();
         roleHead.Model.Dispose();
@@ -99,15 +100,9 @@ internal static class EntityHeads
         }
     }
 
-    /// <summary>The spans the role head looks at: the entities given, the amounts the money rules find, the job titles in the text.</summary>
-    public static List<RoleCandidate> Candidates(string text, IEnumerable<(string Label, int Start, int End)> entities)
-    {
-        var candidates = entities.Where(e => e.Label is "ORG" or "PER")
-            .Select(e => new RoleCandidate(e.Label == "ORG" ? SpanKind.Organization : SpanKind.Person, text[e.Start..e.End], e.Start, e.End)).ToList();
-        candidates.AddRange(Amounts(text).Select(a => new RoleCandidate(SpanKind.Money, a.Text, a.Start, a.End)));
-        candidates.AddRange(JobTitles.Find(text).Select(t => new RoleCandidate(SpanKind.JobTitle, t.Text, t.Start, t.End)));
-        return [.. candidates.OrderBy(c => c.Start)];
-    }
+    /// <summary>The role head's spans for a text, with the amounts the money rules find in it, as the pipeline gives them.</summary>
+    public static List<RoleCandidate> Candidates(string text, IEnumerable<(string Label, int Start, int End)> entities) =>
+        RoleCandidate.Of(text, entities.Select(e => ((string?)e.Label, e.Start, e.End)), Amounts(text).Select(a => (a.Start, a.End)));
 
     public static IEnumerable<(string Text, int Start, int End, decimal Amount, string Currency)> Amounts(string text)
     {

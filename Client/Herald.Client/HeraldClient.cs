@@ -1,124 +1,121 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Confluent.Kafka;
+using Herald.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Herald.Client;
 
 /// <summary>
 /// Herald's client SDK. Documents are submitted to the input topic (keyed by id), as any producer would; results are
-/// watched on the central annotations topic; ad-hoc annotation, look-ups and operations go over the HTTP API.
-/// Every call is asynchronous and cancellable. Records are returned as JSON in the central topic's format (README, "Wire formats").
+/// watched on the central annotations topic; ad-hoc annotation, look-ups and operations go over the HTTP API, through
+/// the <see cref="HttpClient"/> that <c>services.AddHeraldClient(...)</c> configures (retries and timeouts included).
+/// Every call is asynchronous and cancellable.
 /// </summary>
 public sealed class HeraldClient : IDisposable
 {
     private readonly HeraldClientOptions _options;
     private readonly HttpClient _http;
+    private IDisposable? _owner;
 
-    public HeraldClient(HeraldClientOptions options)
+    /// <summary>For dependency injection: register with <c>services.AddHeraldClient(...)</c> and inject <see cref="HeraldClient"/>.</summary>
+    public HeraldClient(HttpClient http, IOptions<HeraldClientOptions> options)
     {
-        _options = options;
-        _http = new HttpClient { BaseAddress = options.Url, Timeout = options.Timeout };
-        // Marks requests as coming from a program, not a web page elsewhere (a silo without a token requires it for changes).
-        _http.DefaultRequestHeaders.Add("X-Herald-Request", "1");
-        if (options.ApiToken is { Length: > 0 } token) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _http = http;
+        _options = options.Value;
+    }
+
+    /// <summary>A client without a host (scripts, tools): the same configuration as <c>AddHeraldClient</c>, owned by the client.</summary>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message names every problem.</exception>
+    public static HeraldClient Create(HeraldClientOptions options)
+    {
+        var services = new ServiceCollection().AddHeraldClient(o => HeraldClientServiceCollectionExtensions.Copy(options, o)).BuildServiceProvider();
+        try
+        {
+            var client = services.GetRequiredService<HeraldClient>();
+            client._owner = services;
+            return client;
+        }
+        catch
+        {
+            services.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Produces documents (each a JSON object with at least <c>id</c> and <c>text</c>) to the input topic, waiting until the
-    /// broker acknowledged every one. <paramref name="progress"/> hears the count acknowledged so far.
+    /// Produces documents to the input topic, waiting until the broker acknowledged every one. <paramref name="progress"/>
+    /// hears the count acknowledged so far.
     /// </summary>
-    public async Task<int> SubmitAsync(IEnumerable<JsonObject> documents, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public Task<int> SubmitAsync(IEnumerable<Document> documents, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        ProduceAsync(documents.Select(d => (d.Id, JsonSerializer.SerializeToUtf8Bytes(d, ContractsJson.Default.Document))), progress, cancellationToken);
+
+    /// <summary>Produces documents given as raw JSON objects (each with at least <c>id</c> and <c>text</c>), unchanged.</summary>
+    public Task<int> SubmitAsync(IEnumerable<JsonObject> documents, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        ProduceAsync(documents.Select(d => (d["id"]?.GetValue<string>() ?? throw new ArgumentException("every document needs an 'id'"),
+            Encoding.UTF8.GetBytes(d.ToJsonString()))), progress, cancellationToken);
+
+    private async Task<int> ProduceAsync(IEnumerable<(string Id, byte[] Value)> documents, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        using var producer = new ProducerBuilder<string, string>(KafkaConfig(new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, LingerMs = 5, MessageTimeoutMs = 30_000 })).Build();
-        CheckReachable(producer.Handle);
+        using var producer = new ProducerBuilder<string, byte[]>(KafkaConfig(new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, LingerMs = 5, MessageTimeoutMs = 30_000 })).Build();
+        CentralTopicWatch.Partitions(producer.Handle, _options.InputTopic, _options.KafkaBootstrapServers);
         var sent = new List<Task>();
         var acknowledged = 0;
-        foreach (var document in documents)
+        foreach (var (id, value) in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = document["id"]?.GetValue<string>() ?? throw new ArgumentException("every document needs an 'id'");
-            sent.Add(ProduceAsync(id, document));
+            sent.Add(Produce(id, value));
         }
 
-        async Task ProduceAsync(string id, JsonObject document)
+        async Task Produce(string id, byte[] value)
         {
-            await producer.ProduceAsync(_options.InputTopic, new Message<string, string> { Key = id, Value = document.ToJsonString() }, cancellationToken);
+            await producer.ProduceAsync(_options.InputTopic, new Message<string, byte[]> { Key = id, Value = value }, cancellationToken);
             progress?.Report(Interlocked.Increment(ref acknowledged));
         }
         try
         {
             await Task.WhenAll(sent);
         }
-        catch (ProduceException<string, string> e)
+        catch (ProduceException<string, byte[]> e)
         {
             throw new HeraldUnreachableException($"Kafka at {_options.KafkaBootstrapServers} did not acknowledge document '{e.DeliveryResult.Message.Key}': {e.Error.Reason}", e);
         }
         return sent.Count;
     }
 
-    /// <summary>Fails fast, with the address, when no Kafka broker answers (a client would otherwise retry for its whole timeout).</summary>
-    private void CheckReachable(Handle handle) => Partitions(handle, _options.InputTopic);
-
-    private List<TopicPartition> Partitions(Handle handle, string topic)
-    {
-        using var admin = new DependentAdminClientBuilder(handle).Build();
-        try
-        {
-            return [.. admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId))];
-        }
-        catch (KafkaException e)
-        {
-            throw new HeraldUnreachableException($"no Kafka broker answers at {_options.KafkaBootstrapServers} ({e.Error.Reason}); is the address right (--kafka, HERALD_KAFKA)?", e);
-        }
-    }
-
     /// <summary>
     /// The <c>complete</c> records of a pipeline as they arrive on the central topic: from now, or from the beginning of what
-    /// the topic holds. Ends when <paramref name="cancellationToken"/> is cancelled.
+    /// the topic holds. One consumer reads on its own thread; the sequence ends when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public async IAsyncEnumerable<JsonObject> WatchAsync(string pipeline, bool fromBeginning = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var config = KafkaConfig(new ConsumerConfig { GroupId = $"herald-watch-{Guid.NewGuid():n}", EnableAutoCommit = false });
-        using var consumer = new ConsumerBuilder<string?, string>(config).Build();
-        var partitions = Partitions(consumer.Handle, _options.AnnotationsTopic);
-        // Positions are fixed now, not when a group rebalance eventually assigns them: nothing completing after this call is missed.
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, fromBeginning ? Offset.Beginning : consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High)));
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                // Consume blocks: poll briefly on a worker thread so cancellation is prompt.
-                var record = await Task.Run(() => consumer.Consume(TimeSpan.FromMilliseconds(200)), CancellationToken.None);
-                if (record is null || Header(record, "herald-event") != "complete" || Header(record, "herald-pipeline") != pipeline) continue;
-                if (JsonNode.Parse(record.Message.Value) is JsonObject completed) yield return completed;
-            }
-        }
-        finally
-        {
-            consumer.Unassign();
-        }
-    }
+    public IAsyncEnumerable<DocumentRecord> WatchAsync(string pipeline, bool fromBeginning = false, CancellationToken cancellationToken = default) =>
+        new CentralTopicWatch(KafkaConfig(new ConsumerConfig { GroupId = $"herald-watch-{Guid.NewGuid():n}", EnableAutoCommit = false }),
+            _options.AnnotationsTopic, pipeline, fromBeginning).ReadAsync(cancellationToken);
 
     /// <summary>Runs a text through a pipeline and returns the whole record; published to the central topic only if asked.</summary>
-    public async Task<JsonObject> AnnotateAsync(string pipeline, string text, string? title = null, bool publish = false, CancellationToken cancellationToken = default) =>
-        (JsonObject)(await SendAsync(HttpMethod.Post, "api/annotate", JsonContent.Create(new { pipeline, text, title, publish }), cancellationToken))!;
+    public async Task<DocumentRecord> AnnotateAsync(string pipeline, string text, string? title = null, bool publish = false, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Post, "api/annotate", JsonContent.Create(new AnnotateRequest(pipeline, text, title, publish), HeraldRequestJson.Default.AnnotateRequest),
+            ContractsJson.Default.DocumentRecord, cancellationToken))!;
 
     /// <summary>
-    /// Runs a document again on a pipeline's current version, recorded and published, reusing <paramref name="reuse"/> (earlier
-    /// annotations: name, version, value) where nothing they depend on changed; returns the record.
+    /// Runs a document again on a pipeline's current version, recorded and published, reusing <paramref name="reuse"/> where
+    /// nothing they depend on changed; returns the record. The document is sent as given (the cluster checks it).
     /// </summary>
-    public async Task<JsonObject> BackfillAsync(string pipeline, JsonObject document, JsonArray reuse, CancellationToken cancellationToken = default) =>
-        (JsonObject)(await SendAsync(HttpMethod.Post, "api/backfill", JsonContent.Create(new JsonObject { ["pipeline"] = pipeline, ["document"] = document, ["reuse"] = reuse }), cancellationToken))!;
+    public async Task<DocumentRecord> BackfillAsync(string pipeline, JsonObject document, IReadOnlyList<ReusedAnnotation> reuse, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Post, "api/backfill", JsonContent.Create(new BackfillRequest(pipeline, document, reuse), HeraldRequestJson.Default.BackfillRequest),
+            ContractsJson.Default.DocumentRecord, cancellationToken))!;
 
     /// <summary>A document's current state in a pipeline, or null when the cluster does not know it.</summary>
-    public async Task<JsonObject?> GetDocumentAsync(string pipeline, string id, CancellationToken cancellationToken = default)
+    public async Task<DocumentRecord?> GetDocumentAsync(string pipeline, string id, CancellationToken cancellationToken = default)
     {
         try
         {
-            return (JsonObject?)await SendAsync(HttpMethod.Get, $"api/documents/{Uri.EscapeDataString(pipeline)}/{Uri.EscapeDataString(id)}", null, cancellationToken);
+            return await SendAsync(HttpMethod.Get, $"api/documents/{Uri.EscapeDataString(pipeline)}/{Uri.EscapeDataString(id)}", null, ContractsJson.Default.DocumentRecord, cancellationToken);
         }
         catch (HeraldApiException e) when (e.Status == 404)
         {
@@ -126,45 +123,48 @@ public sealed class HeraldClient : IDisposable
         }
     }
 
-    public async Task<JsonArray> GetPipelinesAsync(CancellationToken cancellationToken = default) =>
-        (JsonArray)(await SendAsync(HttpMethod.Get, "api/pipelines", null, cancellationToken))!;
+    public async Task<IReadOnlyList<PipelineInfo>> GetPipelinesAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Get, "api/pipelines", null, HeraldClientJson.Default.IReadOnlyListPipelineInfo, cancellationToken))!;
 
     /// <summary>Per pipeline and annotator throughput, latency, running, waiting, errors; per partition lag.</summary>
-    public async Task<JsonObject> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        (JsonObject)(await SendAsync(HttpMethod.Get, "api/status", null, cancellationToken))!;
+    public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Get, "api/status", null, HeraldClientJson.Default.ClusterStatus, cancellationToken))!;
 
     /// <summary>Validates and deploys a pipeline definition; a rejected one throws <see cref="HeraldApiException"/> with every error.</summary>
-    public async Task<JsonObject> DeployPipelineAsync(string tag, string yaml, CancellationToken cancellationToken = default) =>
-        (JsonObject)(await SendAsync(HttpMethod.Put, $"api/pipelines/{Uri.EscapeDataString(tag)}", new StringContent(yaml, Encoding.UTF8, "application/yaml"), cancellationToken))!;
+    public async Task<Deployment> DeployPipelineAsync(string tag, string yaml, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Put, $"api/pipelines/{Uri.EscapeDataString(tag)}", new StringContent(yaml, Encoding.UTF8, "application/yaml"),
+            HeraldClientJson.Default.Deployment, cancellationToken))!;
 
-    public async Task<JsonObject> RetirePipelineAsync(string tag, CancellationToken cancellationToken = default) =>
-        (JsonObject)(await SendAsync(HttpMethod.Delete, $"api/pipelines/{Uri.EscapeDataString(tag)}", null, cancellationToken))!;
+    public async Task<Retirement> RetirePipelineAsync(string tag, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Delete, $"api/pipelines/{Uri.EscapeDataString(tag)}", null, HeraldClientJson.Default.Retirement, cancellationToken))!;
 
-    public async Task<JsonObject> SetPausedAsync(string pipeline, string annotator, bool paused, CancellationToken cancellationToken = default) =>
-        (JsonObject)(await SendAsync(HttpMethod.Post, $"api/annotators/{Uri.EscapeDataString(pipeline)}/{Uri.EscapeDataString(annotator)}/{(paused ? "pause" : "resume")}", null, cancellationToken))!;
+    public async Task<AnnotatorPause> SetPausedAsync(string pipeline, string annotator, bool paused, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Post, $"api/annotators/{Uri.EscapeDataString(pipeline)}/{Uri.EscapeDataString(annotator)}/{(paused ? "pause" : "resume")}", null,
+            HeraldClientJson.Default.AnnotatorPause, cancellationToken))!;
 
-    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<T?> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
             response = await _http.SendAsync(new HttpRequestMessage(method, path) { Content = content }, cancellationToken);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException)
         {
             throw new HeraldUnreachableException($"no Herald silo answers at {_options.Url} ({e.Message}); is the cluster running, and is the address right (--url, HERALD_URL)?", e);
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutRejectedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new HeraldUnreachableException($"the Herald silo at {_options.Url} did not answer within {_options.Timeout.TotalSeconds:0} s", e);
         }
         using (response)
         {
+            if (response.IsSuccessStatusCode)
+                return response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync(type, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode) return body.Length == 0 ? null : JsonNode.Parse(body);
-            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? JsonNode.Parse(body) : null;
-            throw new HeraldApiException((int)response.StatusCode, problem?["title"]?.ToString() ?? response.ReasonPhrase ?? "error",
-                problem?["detail"]?.ToString() ?? body, problem?["errors"]?.AsArray().Select(e => e!.ToString()).ToList() ?? []);
+            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                ? JsonSerializer.Deserialize(body, HeraldRequestJson.Default.Problem) : null;
+            throw new HeraldApiException((int)response.StatusCode, problem?.Title ?? response.ReasonPhrase ?? "error", problem?.Detail ?? body, problem?.Errors ?? []);
         }
     }
 
@@ -175,8 +175,6 @@ public sealed class HeraldClient : IDisposable
         return config;
     }
 
-    private static string? Header(ConsumeResult<string?, string> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
-
-    public void Dispose() => _http.Dispose();
+    /// <summary>Releases what <see cref="Create"/> built; a client from dependency injection holds nothing to release.</summary>
+    public void Dispose() => _owner?.Dispose();
 }

@@ -14,7 +14,7 @@ namespace Herald.Grains.Annotators;
 /// documents share the silo's single implementation instance (which batches, for models).
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class AnnotatorGrain(AnnotatorInstances instances, SharedDeadlines deadlines) : Grain, IAnnotatorGrain
+internal sealed class AnnotatorGrain(AnnotatorInstances instances, SharedDeadlines deadlines) : Grain, IAnnotatorGrain
 {
     private IAnnotator? _annotator;
 

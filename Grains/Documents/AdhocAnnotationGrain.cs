@@ -9,7 +9,7 @@ namespace Herald.Grains.Documents;
 /// it (a document to record goes to its <see cref="IDocumentGrain"/>). A stateless worker on the calling silo, many runs at once.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class AdhocAnnotationGrain(PipelineRegistry pipelines, DocumentRunServices services) : Grain, IAdhocAnnotationGrain
+internal sealed class AdhocAnnotationGrain(PipelineRegistry pipelines, DocumentRunServices services) : Grain, IAdhocAnnotationGrain
 {
     public Task<DocumentSnapshot> AnnotateAsync(string pipeline, DocumentInput document) =>
         new DocumentRun(pipelines.Get(pipeline), document, services, NoAnnotationSink.Instance).RunAsync();

@@ -15,7 +15,7 @@ namespace Herald.Grains.Documents;
 // Hash placement sends every activation of a document to the same silo while membership is stable, so a
 // silo-local store still answers resubmissions.
 [HashBasedPlacement]
-public sealed class DocumentGrain(
+internal sealed class DocumentGrain(
     PipelineRegistry pipelines,
     DocumentRunServices services,
     IAnnotationSink sink,

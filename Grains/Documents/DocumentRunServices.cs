@@ -6,4 +6,4 @@ using Herald.Grains.Monitoring;
 namespace Herald.Grains.Documents;
 
 /// <summary>The silo's services every document run uses: annotator grains, the clock and its deadlines, the monitor and the pause gate.</summary>
-public sealed record DocumentRunServices(GrainReferences<IAnnotatorGrain> Annotators, TimeProvider Time, SharedDeadlines Deadlines, PipelineMonitor Monitor, AnnotatorGate Gate);
+internal sealed record DocumentRunServices(GrainReferences<IAnnotatorGrain> Annotators, TimeProvider Time, SharedDeadlines Deadlines, PipelineMonitor Monitor, AnnotatorGate Gate);

@@ -7,7 +7,7 @@ namespace Herald.Grains.Hosting;
 /// lookup by reflection, proxy creation), and every document needs one for each annotator and one for its input
 /// checkpoint; the keys themselves are few (annotator versions, pipeline partitions).
 /// </summary>
-public sealed class GrainReferences<TGrain>(IGrainFactory grains) where TGrain : IGrainWithStringKey
+internal sealed class GrainReferences<TGrain>(IGrainFactory grains) where TGrain : IGrainWithStringKey
 {
     private readonly ConcurrentDictionary<string, TGrain> _references = new(StringComparer.Ordinal);
 

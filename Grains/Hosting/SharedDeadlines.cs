@@ -9,7 +9,7 @@ namespace Herald.Grains.Hosting;
 /// runtime's timer queue lock. A deadline fires up to one slot late. Holders only register on and test the
 /// token (never dispose it): its source is shared.
 /// </summary>
-public sealed class SharedDeadlines(TimeProvider time)
+internal sealed class SharedDeadlines(TimeProvider time)
 {
     private static readonly long SlotTicks = TimeSpan.FromMilliseconds(50).Ticks;
 

@@ -20,19 +20,10 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly ILogger<KafkaConnection> _logger;
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(1);
 
-    private const int DeadLetterHeadroom = 64 * 1024;
-
     public KafkaConnection(IOptions<KafkaOptions> options, ILogger<KafkaConnection> logger)
     {
         _options = options.Value;
         _logger = logger;
-        var producerLimit = _options.Client.TryGetValue("message.max.bytes", out var limit) ? int.Parse(limit) : 1_000_000;
-        if (_options.MaxMessageBytes > producerLimit - DeadLetterHeadroom)
-            throw new InvalidOperationException(
-                $"Herald:Kafka:MaxMessageBytes ({_options.MaxMessageBytes}) must be at least {DeadLetterHeadroom} below the producer's message.max.bytes ({producerLimit}), " +
-                "or an oversized input could not be dead-lettered");
-        if (_options.MaxInFlightPerPartition < 1)
-            throw new InvalidOperationException($"Herald:Kafka:MaxInFlightPerPartition ({_options.MaxInFlightPerPartition}) must be at least 1");
         if (string.IsNullOrWhiteSpace(_options.BootstrapServers))
         {
             _embedded = new EmbeddedKafkaBroker(_options.EmbeddedPort);

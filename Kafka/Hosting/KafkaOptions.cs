@@ -1,16 +1,5 @@
 namespace Herald.Kafka.Hosting;
 
-/// <summary>What Herald publishes to the central topic for each document.</summary>
-public enum EmissionMode
-{
-    /// <summary>A record per annotation carrying the whole state so far, and the complete record: the latest record per key is the whole state (suits compacted topics).</summary>
-    All,
-    /// <summary>The complete record only.</summary>
-    Complete,
-    /// <summary>A record per annotation carrying only that annotation, and the complete record with the whole state: full history at a fraction of the bytes.</summary>
-    Deltas,
-}
-
 /// <summary>What to do with a bad input too large to dead-letter whole.</summary>
 public enum OversizedDeadLetters
 {
@@ -46,9 +35,9 @@ public sealed class KafkaOptions
     /// <summary>Loopback port of the embedded broker (0: any free port).</summary>
     public int EmbeddedPort { get; set; } = 9092;
 
-    public string InputTopic { get; set; } = "herald.documents";
-    public string AnnotationsTopic { get; set; } = "herald.annotations";
-    public string DeadLetterTopic { get; set; } = "herald.deadletter";
+    public string InputTopic { get; set; } = DefaultTopics.Input;
+    public string AnnotationsTopic { get; set; } = DefaultTopics.Annotations;
+    public string DeadLetterTopic { get; set; } = DefaultTopics.DeadLetters;
 
     /// <summary>Partitions of topics Herald creates; an existing input topic keeps its own count.</summary>
     public int Partitions { get; set; } = 8;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Herald.Annotators;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Publishing;
@@ -17,8 +18,9 @@ public static class KafkaSiloBuilderExtensions
     public static ISiloBuilder AddHeraldKafka(this ISiloBuilder silo, Action<KafkaOptions>? configure = null)
     {
         var services = silo.Services;
-        var options = services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section);
+        var options = services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateOnStart();
         if (configure is not null) options.Configure(configure);
+        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<KafkaInputLag>();
         services.AddSingleton<IInputLagSource>(sp => sp.GetRequiredService<KafkaInputLag>());

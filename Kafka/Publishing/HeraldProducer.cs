@@ -8,7 +8,7 @@ namespace Herald.Kafka.Publishing;
 /// The silo's one Kafka producer, shared by everything that writes: idempotent (no duplicates or reordering
 /// from its own retries), acks from all in-sync replicas, and batched with a short linger.
 /// </summary>
-public sealed class HeraldProducer : IDisposable
+internal sealed class HeraldProducer : IDisposable
 {
     public HeraldProducer(KafkaConnection connection, ILogger<HeraldProducer> logger)
     {

@@ -13,10 +13,10 @@ namespace Herald.Kafka.Publishing;
 /// Publishes document records to the central annotations topic, keyed by document id (so a document's
 /// history stays in one partition, in order), with headers <c>herald-pipeline</c> and <c>herald-event</c>.
 /// </summary>
-public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection connection) : IAnnotationSink
+internal sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection connection) : IAnnotationSink
 {
-    private static readonly byte[] AnnotationEvent = "annotation"u8.ToArray();
-    private static readonly byte[] CompleteEvent = "complete"u8.ToArray();
+    private static readonly byte[] AnnotationEvent = Encoding.UTF8.GetBytes(RecordEvents.Annotation);
+    private static readonly byte[] CompleteEvent = Encoding.UTF8.GetBytes(RecordEvents.Complete);
 
     private readonly ConcurrentDictionary<string, (Headers Annotation, Headers Complete)> _headers = new(StringComparer.Ordinal);
 
@@ -50,7 +50,7 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
         var (annotation, completion) = _headers.GetOrAdd(pipeline, static tag =>
         {
             var name = Encoding.UTF8.GetBytes(tag);
-            return (RecordHeaders.For(name, AnnotationEvent), RecordHeaders.For(name, CompleteEvent));
+            return (CentralRecordHeaders.For(name, AnnotationEvent), CentralRecordHeaders.For(name, CompleteEvent));
         });
         return complete ? completion : annotation;
     }
@@ -62,18 +62,9 @@ public sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnection
             : e;
 }
 
-/// <summary>Header names of Herald's records.</summary>
-public static class RecordHeaders
+/// <summary>The headers of Herald's central-topic records (names in <see cref="Contracts.RecordHeaders"/>).</summary>
+public static class CentralRecordHeaders
 {
-    public const string Pipeline = "herald-pipeline";
-    public const string Event = "herald-event";
-    public const string Reason = "herald-reason";
-    public const string SourceTopic = "herald-source-topic";
-    public const string SourcePartition = "herald-source-partition";
-    public const string SourceOffset = "herald-source-offset";
-    public const string OriginalSize = "herald-original-size";
-    public const string Truncated = "herald-truncated";
-
     /// <summary>The headers of a central-topic record: its pipeline and its event (<c>annotation</c> or <c>complete</c>).</summary>
-    public static Headers For(byte[] pipeline, byte[] @event) => new() { { Pipeline, pipeline }, { Event, @event } };
+    public static Headers For(byte[] pipeline, byte[] @event) => new() { { RecordHeaders.Pipeline, pipeline }, { RecordHeaders.Event, @event } };
 }

@@ -17,10 +17,6 @@ namespace Herald.Kafka.Workers;
 /// </summary>
 public sealed class KafkaWorkerTopics(KafkaConnection connection, ILogger<KafkaWorkerTopics> logger) : IWorkerTopics, IDisposable
 {
-    public const string CorrelationHeader = "herald-correlation";
-    public const string ReplyToHeader = "herald-reply-to";
-    public const string AnnotatorHeader = "herald-annotator";
-
     private static readonly Meter Meter = new(HeraldMeter.Name);
     private static readonly Counter<long> Unmatched = Meter.CreateCounter<long>("herald.remote.unmatched_results", "{result}",
         "kafka worker results that no request waited for: late (after a timeout) or duplicates");
@@ -75,9 +71,9 @@ public sealed class KafkaWorkerTopics(KafkaConnection connection, ILogger<KafkaW
     {
         var headers = new Headers
         {
-            { CorrelationHeader, Encoding.UTF8.GetBytes(correlationId) },
-            { ReplyToHeader, Encoding.UTF8.GetBytes(resultTopic) },
-            { AnnotatorHeader, Encoding.UTF8.GetBytes(annotator) },
+            { WorkerHeaders.Correlation, Encoding.UTF8.GetBytes(correlationId) },
+            { WorkerHeaders.ReplyTo, Encoding.UTF8.GetBytes(resultTopic) },
+            { WorkerHeaders.Annotator, Encoding.UTF8.GetBytes(annotator) },
         };
         // The annotator attempt's span: the worker's own spans join the document's trace.
         if (System.Diagnostics.Activity.Current?.Id is { } trace) headers.Add(HeraldTracing.TraceParentHeader, Encoding.UTF8.GetBytes(trace));

@@ -63,7 +63,7 @@ internal sealed class ResultListener : IDisposable
     /// <summary>The <c>herald-correlation</c> header, or else the body's <c>correlationId</c> (workers need set only one).</summary>
     private static string? CorrelationOf(Message<Ignore, byte[]> message)
     {
-        if (message.Headers?.TryGetLastBytes(KafkaWorkerTopics.CorrelationHeader, out var header) == true)
+        if (message.Headers?.TryGetLastBytes(WorkerHeaders.Correlation, out var header) == true)
             return System.Text.Encoding.UTF8.GetString(header);
         try
         {

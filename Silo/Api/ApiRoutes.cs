@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Herald.Grains.Control;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
@@ -11,12 +12,14 @@ public static class ApiRoutes
 {
     public const string AnnotateLimit = "annotate";
 
-    public static IServiceCollection AddHeraldApi(this IServiceCollection services, HttpOptions http)
+    public static IServiceCollection AddHeraldApi(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorDetails.Customize);
         // Ad-hoc annotation runs whole pipelines: a bounded number at once, a bounded queue, then 429.
-        services.AddRateLimiter(limits =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<HttpOptions>>((limits, options) =>
         {
+            var http = options.Value;
             limits.AddConcurrencyLimiter(AnnotateLimit, o => (o.PermitLimit, o.QueueLimit) = (http.AnnotateConcurrency, http.AnnotateConcurrency * 2));
             limits.OnRejected = (context, _) => new ValueTask(Problems.TooBusy($"more than {http.AnnotateConcurrency * 3} annotate requests at once: retry later")
                 .ExecuteAsync(context.HttpContext));

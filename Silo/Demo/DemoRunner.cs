@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Herald.Contracts;
 using Herald.Grains.Documents;
 using Herald.Kafka.Hosting;
 using Herald.Kafka.Publishing;

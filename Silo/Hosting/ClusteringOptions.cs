@@ -6,7 +6,7 @@ public sealed class ClusteringOptions
     public const string Section = "Herald:Clustering";
 
     /// <summary><c>Localhost</c> (the default: silos on one machine, the first one primary) or <c>Redis</c>.</summary>
-    public string Provider { get; set; } = "Localhost";
+    public ClusteringProvider Provider { get; set; } = ClusteringProvider.Localhost;
 
     /// <summary>The Redis connection string (StackExchange.Redis format) of the membership table.</summary>
     public string? Redis { get; set; }
@@ -34,7 +34,19 @@ public sealed class StorageOptions
     public const string Section = "Herald:Storage";
 
     /// <summary><c>Memory</c> (the default: bounded, lost with its silo) or <c>Redis</c>.</summary>
-    public string Provider { get; set; } = "Memory";
+    public StorageProvider Provider { get; set; } = StorageProvider.Memory;
 
     public string? Redis { get; set; }
+}
+
+public enum ClusteringProvider
+{
+    Localhost,
+    Redis,
+}
+
+public enum StorageProvider
+{
+    Memory,
+    Redis,
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Herald.Silo.Hosting;
 
 /// <summary>The silo's HTTP endpoint (health, and next the API and pages): section <c>Herald:Http</c>.</summary>
@@ -26,24 +28,31 @@ public sealed class HttpOptions
     /// <summary>Ad-hoc annotations run at once (twice as many more wait; beyond that, 429).</summary>
     public int AnnotateConcurrency { get; set; } = 32;
 
-    /// <summary>All listening addresses are loopback: then only loopback host names are accepted (no DNS rebinding).</summary>
-    public bool LoopbackOnly => NonLoopbackUrls().Count == 0;
-
-    /// <summary>Fails start-up when mutations would be open to the network without a token.</summary>
-    public void Validate()
-    {
-        // Whitespace is no token: BearerToken treats it as none.
-        if (!Mutations || !string.IsNullOrWhiteSpace(ApiToken)) return;
-        var exposed = NonLoopbackUrls();
-        if (exposed.Count > 0)
-            throw new InvalidOperationException(
-                $"Herald:Http:Urls {string.Join(", ", exposed)} is not a loopback address, and mutations are enabled without Herald:Http:ApiToken: " +
-                "set a token (Herald__Http__ApiToken) or Herald:Http:Mutations=false");
-    }
+    /// <summary>Every address in <paramref name="urls"/> is loopback: then only loopback host names are accepted (no DNS rebinding).</summary>
+    public static bool AllLoopback(string urls) => NonLoopback(urls).Count == 0;
 
     /// <summary>The listening addresses that other machines can reach (wildcards * and + are all addresses).</summary>
-    private List<string> NonLoopbackUrls() => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    internal static List<string> NonLoopback(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Where(url => !Uri.TryCreate(url.Replace("*", "0.0.0.0").Replace("+", "0.0.0.0"), UriKind.Absolute, out var uri)
                       || !(uri.IsLoopback || uri.Host == "localhost"))
         .ToList();
+}
+
+/// <summary>Fails start-up, naming every problem, when the HTTP options are unsafe or impossible.</summary>
+internal sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HttpOptions options)
+    {
+        var problems = new List<string>();
+        // Whitespace is no token: BearerToken treats it as none.
+        var exposed = HttpOptions.NonLoopback(options.Urls);
+        if (options.Mutations && string.IsNullOrWhiteSpace(options.ApiToken) && exposed.Count > 0)
+            problems.Add($"Herald:Http:Urls {string.Join(", ", exposed)} is not a loopback address, and mutations are enabled without Herald:Http:ApiToken: " +
+                         "set a token (Herald__Http__ApiToken) or Herald:Http:Mutations=false");
+        if (options.MaxRequestBytes < 1024) problems.Add($"Herald:Http:MaxRequestBytes ({options.MaxRequestBytes}) must be at least 1024");
+        if (options.MaxTextLength < 1) problems.Add($"Herald:Http:MaxTextLength ({options.MaxTextLength}) must be at least 1");
+        if (options.AnnotateTimeoutSeconds <= 0) problems.Add($"Herald:Http:AnnotateTimeoutSeconds ({options.AnnotateTimeoutSeconds}) must be positive");
+        if (options.AnnotateConcurrency < 1) problems.Add($"Herald:Http:AnnotateConcurrency ({options.AnnotateConcurrency}) must be at least 1");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

@@ -14,19 +14,17 @@ public static class SiloClustering
         var clustering = configuration.GetSection(ClusteringOptions.Section).Get<ClusteringOptions>() ?? new ClusteringOptions();
         switch (clustering.Provider)
         {
-            case "Localhost":
+            case ClusteringProvider.Localhost:
                 var primary = clustering.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
                 silo.UseLocalhostClustering(clustering.SiloPort, clustering.GatewayPort, primary, clustering.ServiceId, clustering.ClusterId);
                 break;
-            case "Redis":
+            case ClusteringProvider.Redis:
                 var redis = Required(clustering.Redis, "Herald:Clustering:Redis", "with Provider Redis");
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clustering.ClusterId, clustering.ServiceId));
                 // In a pod, Kubernetes hosting sets the address and ports from the pod; elsewhere the loopback ports given.
                 if (!clustering.Kubernetes) silo.ConfigureEndpoints(IPAddress.Loopback, clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: false);
                 break;
-            default:
-                throw new InvalidOperationException($"Herald:Clustering:Provider must be Localhost or Redis, not '{clustering.Provider}'");
         }
         // Kubernetes hosting reads ORLEANS_CLUSTER_ID / ORLEANS_SERVICE_ID, POD_NAME, POD_NAMESPACE and POD_IP, and
         // deletes the pods of silos the cluster has declared dead.
@@ -35,15 +33,13 @@ public static class SiloClustering
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         switch (storage.Provider)
         {
-            case "Memory":
+            case StorageProvider.Memory:
                 break; // AddHerald's bounded in-memory store
-            case "Redis":
+            case StorageProvider.Redis:
                 var redis = Required(storage.Redis, "Herald:Storage:Redis", "with Provider Redis");
                 silo.AddRedisGrainStorage(HeraldStorage.Documents, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
                 silo.AddRedisGrainStorage(HeraldStorage.Control, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
                 break;
-            default:
-                throw new InvalidOperationException($"Herald:Storage:Provider must be Memory or Redis, not '{storage.Provider}'");
         }
         return silo;
     }

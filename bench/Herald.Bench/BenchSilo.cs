@@ -1,3 +1,4 @@
+using Herald.Contracts;
 using Herald.Annotators;
 using Herald.Grains.Hosting;
 using Herald.Kafka.Hosting;

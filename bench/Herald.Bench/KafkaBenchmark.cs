@@ -1,4 +1,5 @@
 using System.Globalization;
+using Herald.Contracts;
 using Herald.Kafka.Embedded;
 using Herald.Kafka.Hosting;
 

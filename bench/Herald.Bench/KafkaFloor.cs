@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using EmissionMode = Herald.Contracts.EmissionMode;
 using Herald.Grains.Documents;
 using Herald.Kafka.Hosting;
 using Herald.Kafka.Publishing;
@@ -72,8 +73,8 @@ internal sealed class KafkaFloor : IAsyncDisposable
         var document = new DocumentInput("doc-0", "text", null, """{"id":"doc-0","text":"text"}""");
         var annotations = nodes.Select(n => new AnnotationRecord(n, "1.0.0", AnnotationStatus.Done, new AnnotationOutput("""{"ok":true}""", null), null, 0.042, 1, now)).ToArray();
         var pipeline = Encoding.UTF8.GetBytes("bench");
-        var annotation = RecordHeaders.For(pipeline, "annotation"u8.ToArray());
-        var complete = RecordHeaders.For(pipeline, "complete"u8.ToArray());
+        var annotation = CentralRecordHeaders.For(pipeline, "annotation"u8.ToArray());
+        var complete = CentralRecordHeaders.For(pipeline, "complete"u8.ToArray());
         DocumentSnapshot Running(int n) => new("bench", "v1", document, annotations[..n], DocumentStatus.Running, n, now, null);
         return Enumerable.Range(1, mode == EmissionMode.Complete ? 0 : nodes.Length)
             .Select(n => (mode == EmissionMode.Deltas ? DocumentSnapshotJson.DeltaToUtf8(Running(n)) : DocumentSnapshotJson.ToUtf8(Running(n)), annotation))

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
+using Herald.Contracts;
 using Herald.Annotators;
 using Herald.Annotators.Remote;
 using Herald.Grains;

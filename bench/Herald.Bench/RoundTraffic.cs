@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using Herald.Contracts;
 using Herald.Kafka.Embedded;
 using Herald.Kafka.Publishing;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Herald.Kafka.Tests;
 
 /// <summary>The `herald` command line as a user runs it (its own process) against a running silo and broker.</summary>
+[Trait("Category", "process")]
 [Collection(HttpSiloCollection.Name)]
 public sealed class CliTests(HttpSilo silo)
 {

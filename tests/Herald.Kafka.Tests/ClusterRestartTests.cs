@@ -10,6 +10,7 @@ namespace Herald.Kafka.Tests;
 /// (Herald creates or finds its topics), with Redis storage; and what operators changed at run time (a pipeline deployed
 /// over HTTP, a paused annotator) survives a restart of the whole cluster.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class ClusterRestartTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Herald.Kafka.Tests;
 
 /// <summary>README's first command, as a newcomer types it (from the repository root), on free ports.</summary>
+[Trait("Category", "process")]
 public sealed class DemoCommandTests
 {
     [Fact]

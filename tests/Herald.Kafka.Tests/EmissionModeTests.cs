@@ -1,3 +1,4 @@
+using Herald.Contracts;
 using Herald.Kafka.Embedded;
 using Herald.Kafka.Hosting;
 using static Herald.Kafka.Tests.KafkaTestClient;

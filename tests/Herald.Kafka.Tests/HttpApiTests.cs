@@ -7,6 +7,7 @@ using static Herald.Kafka.Tests.KafkaTestClient;
 namespace Herald.Kafka.Tests;
 
 /// <summary>Herald's HTTP API over real HTTP on loopback against a running silo process.</summary>
+[Trait("Category", "process")]
 [Collection(HttpSiloCollection.Name)]
 public sealed class HttpApiTests(HttpSilo silo)
 {

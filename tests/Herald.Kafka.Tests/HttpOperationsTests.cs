@@ -8,6 +8,7 @@ using static Herald.Kafka.Tests.KafkaTestClient;
 namespace Herald.Kafka.Tests;
 
 /// <summary>Changing a running cluster over HTTP: live redeploy, retire, pause and resume, with documents flowing.</summary>
+[Trait("Category", "process")]
 [Collection(HttpSiloCollection.Name)]
 public sealed class HttpOperationsTests(HttpSilo silo)
 {

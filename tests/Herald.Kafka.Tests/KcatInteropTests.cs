@@ -10,6 +10,7 @@ namespace Herald.Kafka.Tests;
 /// Debian's kcat, an independent Kafka client, talks to a running silo's embedded broker: it produces documents
 /// into the input topic and reads the central and dead-letter topics back, checking the contract in README.md.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class KcatInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -12,6 +12,7 @@ namespace Herald.Kafka.Tests;
 /// <c>Herald:Kafka:ConnectTimeout</c>) instead of failing; a reader whose group coordinator cannot be found yet keeps
 /// trying, says so in the silo's log, then reads.
 /// </summary>
+[Trait("Category", "process")]
 [Collection(FaultCollection.Name)]
 public sealed class LateBrokerTests
 {

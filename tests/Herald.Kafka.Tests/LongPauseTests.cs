@@ -1,3 +1,4 @@
+using Herald.Contracts;
 using Herald.Grains.Hosting;
 using Herald.Kafka.Embedded;
 using Herald.Kafka.Hosting;

@@ -8,6 +8,7 @@ namespace Herald.Kafka.Tests;
 /// Herald's own page in a real browser (Debian's headless Chromium) against a silo process running the default
 /// pipeline (with its models) while sample news flows.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class PipelinePageTests
 {
     private static readonly string[] DefaultPipeline = ["embedding", "relevance", "event-type", "entities", "money", "dates", "roles", "signal"];

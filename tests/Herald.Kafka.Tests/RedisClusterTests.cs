@@ -10,6 +10,7 @@ namespace Herald.Kafka.Tests;
 /// Production's shape on one machine: three silo processes with Redis membership and Redis document storage, Debian's
 /// redis-server, and the Kafka-protocol broker in a process of its own (<c>herald dev broker</c>) that all share.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class RedisClusterTests(ITestOutputHelper output)
 {
     // Queues are spread by consistent hashing: with many partitions, every silo (the newcomer too) is sure to own some.

@@ -14,6 +14,7 @@ namespace Herald.Kafka.Tests;
 /// a Python model server on the Open Inference Protocol, and Node.js Kafka workers (kafkajs). Documents flow from Kafka to
 /// the central topic through all of them.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class RemoteAnnotatorTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -8,6 +8,7 @@ namespace Herald.Kafka.Tests;
 /// At-least-once across real process deaths: silos are separate processes killed with SIGKILL; the broker
 /// lives in this test process and outlives them.
 /// </summary>
+[Trait("Category", "process")]
 public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Partitions = 8;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EmissionMode = Herald.Contracts.EmissionMode;
 using Herald.Annotators;
 using Herald.Grains.Hosting;
 using Herald.Kafka.Embedded;

@@ -8,6 +8,7 @@ using static Herald.Kafka.Tests.KafkaTestClient;
 namespace Herald.Kafka.Tests;
 
 /// <summary>One trace follows a document: from a traceparent on its input message, through a silo process and a remote service, to its records.</summary>
+[Trait("Category", "process")]
 public sealed class TracingTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Herald.Kafka.Tests;
 
 /// <summary>The warehouse over a real broker: the sink in a silo (GET /api/query), the CLI's sink killed mid-run, and a backfill that reuses.</summary>
+[Trait("Category", "process")]
 [Collection(HttpSiloCollection.Name)]
 public sealed class WarehouseTests(HttpSilo silo)
 {

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using DuckDB.NET.Data;
 using Herald.Client;
+using Herald.Contracts;
 using Herald.Warehouse.Query;
 using Spectre.Console;
 
@@ -50,14 +52,14 @@ public static class BackfillCommand
     {
         public async Task<int> RunAsync(IAnsiConsole console, HeraldClient client, string kafka, CancellationToken cancellation)
         {
-            var deployed = (await client.GetPipelinesAsync(cancellation)).OfType<JsonObject>().FirstOrDefault(p => (string?)p["tag"] == Pipeline);
+            var deployed = (await client.GetPipelinesAsync(cancellation)).FirstOrDefault(p => p.Tag == Pipeline);
             if (deployed is null)
             {
                 console.MarkupLineInterpolated($"[red]error[/] no pipeline '{Pipeline}' is deployed: deploy its new version first (herald pipelines deploy)");
                 return ClusterConnection.Refused;
             }
-            var version = (string)deployed["version"]!;
-            var wanted = deployed["annotators"]!.AsArray().Select(a => $"{a!["name"]}@{a["version"]}").ToHashSet();
+            var version = deployed.Version;
+            var wanted = deployed.Annotators.Select(a => $"{a.Name}@{a.Version}").ToHashSet();
             using var warehouse = File.Exists(Database) ? new DuckDBConnection($"Data Source={Database};ACCESS_MODE=READ_ONLY") : null;
             warehouse?.Open();
             var history = warehouse is null ? null : new WarehouseHistory(warehouse);
@@ -75,7 +77,7 @@ public static class BackfillCommand
                     await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellation }, async (document, token) =>
                     {
                         var id = (string?)document["id"] ?? "";
-                        JsonArray reuse;
+                        IReadOnlyList<ReusedAnnotation> reuse;
                         lock (summary) reuse = history is null ? [] : Reuse(history.BestEarlierRun(id, (string?)document["text"] ?? "", Pipeline, version, wanted));
                         try
                         {
@@ -113,19 +115,8 @@ public static class BackfillCommand
             return lines.Skip(1).ToHashSet();
         }
 
-        private static JsonArray Reuse(IReadOnlyList<EarlierAnnotation> earlier)
-        {
-            var reuse = new JsonArray();
-            foreach (var a in earlier)
-            {
-                reuse.Add(new JsonObject
-                {
-                    ["name"] = a.Name, ["version"] = a.Version, ["value"] = JsonNode.Parse(a.Value), ["durationMs"] = a.DurationMs, ["attempts"] = a.Attempts,
-                    ["at"] = a.At?.ToString("O"),
-                });
-            }
-            return reuse;
-        }
+        private static List<ReusedAnnotation> Reuse(IReadOnlyList<EarlierAnnotation> earlier) =>
+            [.. earlier.Select(a => new ReusedAnnotation(a.Name, a.Version, JsonElement.Parse(a.Value), a.DurationMs, a.Attempts, a.At))];
 
         /// <summary>The input topic from its start (or --since) to where it ends now, as documents; ones that are not are refused by the cluster.</summary>
         private IEnumerable<JsonObject> InputDocuments(string kafka)
@@ -175,22 +166,21 @@ public static class BackfillCommand
         public double SavedMs;
         public List<string> Refused { get; } = [];
 
-        public void Count(JsonObject record)
+        public void Count(DocumentRecord record)
         {
             Documents++;
-            foreach (var (name, node) in record["annotations"]?.AsObject() ?? [])
+            foreach (var annotation in record.Annotations.Values)
             {
-                var status = (string?)node?["status"];
-                if (node?["reused"]?.GetValue<bool>() == true)
+                if (annotation.Reused)
                 {
                     Reused++;
-                    SavedMs += (double?)node["durationMs"] ?? 0;
+                    SavedMs += annotation.DurationMs;
                 }
-                else if (status == "skipped") Skipped++;
+                else if (annotation.Status == AnnotationStatus.Skipped) Skipped++;
                 else
                 {
                     Ran++;
-                    if (status == "failed") Failed++;
+                    if (annotation.Status == AnnotationStatus.Failed) Failed++;
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Herald.Client;
+using Herald.Contracts;
 using Spectre.Console;
 
 namespace Herald.Cli.Commands;
@@ -25,9 +26,9 @@ public static class ClusterCommands
             using var client = cluster.Client(parse);
             var record = await client.AnnotateAsync(parse.GetValue(pipeline)!, parse.GetValue(text)!, parse.GetValue(title), parse.GetValue(publish), cancellation);
             var table = new Table().AddColumns("annotator", "version", "status", "result");
-            foreach (var (name, annotation) in record["annotations"]!.AsObject())
-                table.AddRow(Markup.Escape(name), Markup.Escape((string?)annotation!["version"] ?? ""), Markup.Escape((string?)annotation["status"] ?? ""),
-                    Markup.Escape(Describe(annotation["value"]) ?? (string?)annotation["error"] ?? ""));
+            foreach (var (name, annotation) in record.Annotations)
+                table.AddRow(Markup.Escape(name), Markup.Escape(annotation.Version), annotation.Status.ToString().ToLowerInvariant(),
+                    Markup.Escape(Describe(annotation.Value) ?? annotation.Error ?? ""));
             console.Write(table);
             return 0;
         }));
@@ -44,9 +45,8 @@ public static class ClusterCommands
             using var client = cluster.Client(parse);
             await foreach (var record in client.WatchAsync(parse.GetValue(pipeline)!, parse.GetValue(beginning), cancellation))
             {
-                var signal = record["annotations"]?["signal"];
-                var summary = (string?)signal?["status"] == "done" ? Describe(signal!["value"]) : "no signal";
-                console.MarkupLineInterpolated($"{(string?)record["id"],-24} {summary}");
+                var summary = record.Annotations.TryGetValue("signal", out var signal) && signal.Status == AnnotationStatus.Done ? Describe(signal.Value) : "no signal";
+                console.MarkupLineInterpolated($"{record.Id,-24} {summary}");
             }
             return 0;
         }));
@@ -68,7 +68,7 @@ public static class ClusterCommands
                 return ClusterConnection.Refused;
             }
             // Raw JSON, not wrapped to the console's width, so it can be piped to jq or parsed.
-            console.Profile.Out.Writer.WriteLine(record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(record, Indented));
             return 0;
         }));
         return command;
@@ -85,7 +85,7 @@ public static class ClusterCommands
             {
                 using var client = cluster.Client(parse);
                 var result = await client.SetPausedAsync(parse.GetValue(pipeline)!, parse.GetValue(name)!, paused, cancellation);
-                console.MarkupLineInterpolated($"{parse.GetValue(pipeline)}/{parse.GetValue(name)} {(paused ? "paused" : "resumed")} on {result["appliedBySilos"]} of {result["silos"]} silo(s)");
+                console.MarkupLineInterpolated($"{parse.GetValue(pipeline)}/{parse.GetValue(name)} {(paused ? "paused" : "resumed")} on {result.AppliedBySilos} of {result.Silos} silo(s)");
                 return 0;
             }));
             return command;
@@ -118,45 +118,59 @@ public static class ClusterCommands
         return command;
     }
 
-    internal static Table StatusTable(JsonObject status)
+    internal static Table StatusTable(ClusterStatus status)
     {
         var table = new Table().AddColumns("pipeline", "annotator", "docs/s", "p50 ms", "p99 ms", "running", "waiting", "errors", "skipped", "");
-        foreach (var pipeline in status["pipelines"]!.AsArray())
+        foreach (var pipeline in status.Pipelines)
         {
-            var tag = (string)pipeline!["tag"]!;
-            table.AddRow(Markup.Escape(tag), "[bold]all[/]", $"{(double)pipeline["throughput"]!:0.0}", $"{(double)pipeline["p50Ms"]!:0}", $"{(double)pipeline["p99Ms"]!:0}",
-                $"{pipeline["inFlight"]}", "", "", "", "");
-            foreach (var a in pipeline["annotators"]!.AsArray())
+            table.AddRow(Markup.Escape(pipeline.Tag), "[bold]all[/]", $"{pipeline.Throughput:0.0}", $"{pipeline.P50Ms:0}", $"{pipeline.P99Ms:0}", $"{pipeline.InFlight}", "", "", "", "");
+            foreach (var a in pipeline.Annotators)
             {
-                var name = (string)a!["name"]!;
-                var flags = string.Join(" ", new[] { (bool)a["paused"]! ? "[grey]paused[/]" : null, name == (string?)pipeline["bottleneck"] ? "[orange1]bottleneck[/]" : null }.OfType<string>());
-                table.AddRow("", Markup.Escape(name), $"{(double)a["throughput"]!:0.0}", $"{(double)a["p50Ms"]!:0.0}", $"{(double)a["p99Ms"]!:0.0}",
-                    $"{a["running"]}", $"{a["waiting"]}", $"{a["errors"]}", $"{a["skipped"]}", flags);
+                var flags = string.Join(" ", new[] { a.Paused ? "[grey]paused[/]" : null, a.Name == pipeline.Bottleneck ? "[orange1]bottleneck[/]" : null }.OfType<string>());
+                table.AddRow("", Markup.Escape(a.Name), $"{a.Throughput:0.0}", $"{a.P50Ms:0.0}", $"{a.P99Ms:0.0}", $"{a.Running}", $"{a.Waiting}", $"{a.Errors}", $"{a.Skipped}", flags);
             }
         }
-        var lag = status["partitions"]!.AsArray().Sum(p => (long)p!["lag"]!);
-        table.Caption($"{status["silos"]} silo(s); consumer lag {lag} over {status["partitions"]!.AsArray().Count} partition reader(s)");
+        table.Caption($"{status.Silos} silo(s); consumer lag {status.Partitions.Sum(p => p.Lag)} over {status.Partitions.Count} partition reader(s)");
         return table;
     }
 
     /// <summary>A signal's companies or people: "Osprey Grid Inc. (investee), Kittiwake Ventures (investor)".</summary>
-    internal static string Parties(JsonNode? list) =>
-        string.Join(", ", list?.AsArray().Select(p => p!["role"] is { } role ? $"{p["name"]} ({role})" : $"{p!["name"]}") ?? []);
+    internal static string Parties(IEnumerable<SignalParty> parties) =>
+        string.Join(", ", parties.Select(p => p.Role is { } role ? $"{p.Name} ({role})" : p.Name));
 
     /// <summary>A one-line rendering of an annotation value: a signal, a label, a vector's size, the items found.</summary>
-    internal static string? Describe(JsonNode? value)
+    internal static string? Describe(JsonElement value)
     {
-        if (value is not JsonObject o) return value?.ToJsonString();
-        if (o["type"] is JsonValue type && o.ContainsKey("companies"))
+        if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Object) return value.GetRawText();
+        if (value.TryGetProperty("type", out var type) && value.TryGetProperty("companies", out _) && ReadSignal(value) is { } signal)
         {
-            var amount = o["amount"] is JsonObject a ? $" {a["currency"]} {(decimal)a["amount"]!:#,0}" : "";
-            var parties = string.Join(", ", new[] { Parties(o["companies"]), Parties(o["people"]) }.Where(p => p.Length > 0));
-            return $"{type}{amount}: {parties}";
+            var amount = signal.Amount is { } a ? $" {a.Currency} {a.Amount:#,0}" : "";
+            var parties = string.Join(", ", new[] { Parties(signal.Companies), Parties(signal.People) }.Where(p => p.Length > 0));
+            return $"{(type.ValueKind == JsonValueKind.String ? type.GetString() : type.GetRawText())}{amount}: {parties}";
         }
-        if (o["label"] is { } label) return o["score"] is { } score ? $"{label} ({(double)score:0.00})" : label.ToString();
-        if (o["vector"] is JsonArray vector) return $"{vector.Count}-d vector";
-        foreach (var (_, property) in o)
-            if (property is JsonArray items) return string.Join(", ", items.Select(i => i is JsonObject item && item["text"] is { } t ? t.ToString() : i?.ToJsonString()));
-        return o.ToJsonString();
+        if (value.TryGetProperty("label", out var label))
+            return value.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number ? $"{Text(label)} ({score.GetDouble():0.00})" : Text(label);
+        if (value.TryGetProperty("vector", out var vector) && vector.ValueKind == JsonValueKind.Array) return $"{vector.GetArrayLength()}-d vector";
+        foreach (var property in value.EnumerateObject())
+            if (property.Value.ValueKind == JsonValueKind.Array)
+                return string.Join(", ", property.Value.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("text", out var t) ? Text(t) : i.GetRawText()));
+        return value.GetRawText();
     }
+
+    private static Signal? ReadSignal(JsonElement value)
+    {
+        try
+        {
+            return value.Deserialize(HeraldClientJson.Default.Signal);
+        }
+        catch (JsonException)
+        {
+            return null; // a value shaped like a signal but not one: shown raw
+        }
+    }
+
+    private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    private static readonly JsonSerializerOptions Indented = new(ContractsJson.Default.Options) { WriteIndented = true };
 }

@@ -24,7 +24,7 @@ public sealed class ClusterConnection
         return command;
     }
 
-    public HeraldClient Client(ParseResult parse) => new(new HeraldClientOptions
+    public HeraldClient Client(ParseResult parse) => HeraldClient.Create(new HeraldClientOptions
     {
         Url = new Uri(parse.GetValue(Url)!.TrimEnd('/') + "/"),
         ApiToken = parse.GetValue(Token),

@@ -29,8 +29,7 @@ public static class PipelinesCommand
             using var client = cluster.Client(parse);
             var table = new Table().AddColumns("pipeline", "version", "annotators");
             foreach (var pipeline in await client.GetPipelinesAsync(cancellation))
-                table.AddRow(Markup.Escape((string)pipeline!["tag"]!), (string)pipeline["version"]!,
-                    Markup.Escape(string.Join(", ", pipeline["annotators"]!.AsArray().Select(a => $"{a!["name"]}@{a["version"]}"))));
+                table.AddRow(Markup.Escape(pipeline.Tag), pipeline.Version, Markup.Escape(string.Join(", ", pipeline.Annotators.Select(a => $"{a.Name}@{a.Version}"))));
             console.Write(table);
             return 0;
         }));
@@ -54,7 +53,7 @@ public static class PipelinesCommand
             }
             using var client = cluster.Client(parse);
             var result = await client.DeployPipelineAsync(tag, yaml, cancellation);
-            console.MarkupLineInterpolated($"[green]deployed[/] pipeline '{tag}' version {result["version"]} on {result["appliedBySilos"]} of {result["silos"]} silo(s)");
+            console.MarkupLineInterpolated($"[green]deployed[/] pipeline '{tag}' version {result.Version} on {result.AppliedBySilos} of {result.Silos} silo(s)");
             return 0;
         }));
         return new Command("pipelines", "work with pipeline definitions") { validate, list, deploy };

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Herald.Client;
+using Herald.Contracts;
 using Spectre.Console;
 
 namespace Herald.Cli.Commands;
@@ -32,7 +34,7 @@ public static class SubmitCommand
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         deadline.CancelAfter(timeout);
         var ids = documents.Select(d => d["id"]!.GetValue<string>()).ToHashSet();
-        var results = new Dictionary<string, JsonObject>();
+        var results = new Dictionary<string, DocumentRecord>();
         var watching = follow ? WatchAsync(client.WatchAsync(pipeline, cancellationToken: deadline.Token), ids, results) : Task.CompletedTask;
 
         await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).StartAsync(async progress =>
@@ -58,15 +60,14 @@ public static class SubmitCommand
         return ClusterConnection.Refused;
     }
 
-    private static async Task WatchAsync(IAsyncEnumerable<JsonObject> completes, HashSet<string> ids, Dictionary<string, JsonObject> results)
+    private static async Task WatchAsync(IAsyncEnumerable<DocumentRecord> completes, HashSet<string> ids, Dictionary<string, DocumentRecord> results)
     {
         try
         {
             await foreach (var record in completes)
             {
-                var id = record["id"]?.ToString();
-                if (id is null || !ids.Contains(id)) continue;
-                lock (results) results[id] = record;
+                if (!ids.Contains(record.Id)) continue;
+                lock (results) results[record.Id] = record;
                 if (results.Count == ids.Count) return;
             }
         }
@@ -76,20 +77,19 @@ public static class SubmitCommand
         }
     }
 
-    private static void Summarise(IAnsiConsole console, List<JsonObject> results)
+    private static void Summarise(IAnsiConsole console, List<DocumentRecord> results)
     {
-        var signals = results.Select(r => r["annotations"]?["signal"]).Where(s => (string?)s?["status"] == "done").Select(s => s!["value"]!).ToList();
+        var signals = results.Select(r => r.Signal()).OfType<Signal>().ToList();
         var table = new Table().AddColumns("signal", "documents");
-        foreach (var group in signals.GroupBy(s => (string?)s["type"] ?? "unknown").OrderByDescending(g => g.Count()))
+        foreach (var group in signals.GroupBy(s => s.Type ?? "unknown").OrderByDescending(g => g.Count()))
             table.AddRow(group.Key, group.Count().ToString());
         console.MarkupLineInterpolated($"{results.Count} documents complete, {signals.Count} with a business signal");
         console.Write(table);
         var examples = new Table().AddColumns("type", "amount", "companies", "people");
         foreach (var signal in signals.Take(10))
         {
-            var amount = signal["amount"] is JsonObject a ? $"{a["currency"]} {(decimal)a["amount"]!:#,0}" : "";
-            examples.AddRow(Markup.Escape((string?)signal["type"] ?? ""), amount, Markup.Escape(ClusterCommands.Parties(signal["companies"])),
-                Markup.Escape(ClusterCommands.Parties(signal["people"])));
+            var amount = signal.Amount is { } a ? $"{a.Currency} {a.Amount:#,0}" : "";
+            examples.AddRow(Markup.Escape(signal.Type ?? ""), amount, Markup.Escape(ClusterCommands.Parties(signal.Companies)), Markup.Escape(ClusterCommands.Parties(signal.People)));
         }
         console.Write(examples);
     }

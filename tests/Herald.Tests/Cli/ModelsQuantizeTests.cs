@@ -4,6 +4,7 @@ using Herald.Annotators.Onnx.Models;
 namespace Herald.Tests.Cli;
 
 /// <summary><c>herald models quantize</c> as a user runs it: the shipped encoder, then a model file.</summary>
+[Trait("Category", "process")]
 public sealed class ModelsQuantizeTests
 {
     private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "samples", "news.jsonl");

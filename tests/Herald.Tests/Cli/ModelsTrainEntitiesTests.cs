@@ -4,6 +4,7 @@ using Herald.Cli.Training.Entities;
 namespace Herald.Tests.Cli;
 
 /// <summary>The entity and role heads' data, and <c>herald models train --heads entities</c> measured on text nobody trained on.</summary>
+[Trait("Category", "process")]
 public sealed class ModelsTrainEntitiesTests
 {
     private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "models", "entities");

@@ -3,6 +3,7 @@ using Herald.Cli.Training;
 
 namespace Herald.Tests.Cli;
 
+[Trait("Category", "process")]
 public sealed class ModelsTrainTests
 {
     private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "samples");

@@ -3,6 +3,7 @@ using Spectre.Console;
 
 namespace Herald.Tests.Cli;
 
+[Trait("Category", "process")]
 public sealed class PipelinesValidateTests
 {
 

@@ -6,6 +6,7 @@ namespace Herald.Tests.Deployment;
 /// The Helm chart, validated as a platform team would install it: scripts/validate-helm.sh lints and renders it over
 /// every value set and checks each rendered object against the Kubernetes schemas (helm and the validator come from npm).
 /// </summary>
+[Trait("Category", "process")]
 public sealed class HelmChartTests
 {
     [Fact]
@@ -16,7 +17,7 @@ public sealed class HelmChartTests
             Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "npm and node are required under CI=true to validate the Helm chart");
             return; // a laptop without Node: validated in CI
         }
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         using var script = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "validate-helm.sh")])
         {
             WorkingDirectory = root,
@@ -33,11 +34,4 @@ public sealed class HelmChartTests
 
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(folder => File.Exists(Path.Combine(folder, tool)));
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Orleans.sln"))) return folder.FullName;
-        throw new InvalidOperationException("the tests run inside the Herald repository");
-    }
 }

@@ -3,6 +3,7 @@ using Herald.Grains.Documents;
 
 namespace Herald.Tests.Engine;
 
+[Trait("Category", "cluster")]
 [Collection(EngineClusterCollection.Name)]
 public sealed class DocumentGrainTests(EngineCluster fixture)
 {

@@ -9,6 +9,7 @@ namespace Herald.Tests.Engine;
 /// The shipped pipelines over the shipped sample news, on the two-silo cluster. The samples were written apart from the
 /// training data, in other wordings, so they measure how the trained heads generalise.
 /// </summary>
+[Trait("Category", "cluster")]
 [Collection(EngineClusterCollection.Name)]
 public sealed class NewsPipelineTests(EngineCluster fixture)
 {

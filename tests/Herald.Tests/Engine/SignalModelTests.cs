@@ -10,6 +10,7 @@ namespace Herald.Tests.Engine;
 /// single-word companies in subject position, possessives, spelled-out amounts, an investee among investors, an
 /// acquirer and its target, the round's own amount rather than the total. Real models, real sentences, new wordings.
 /// </summary>
+[Trait("Category", "cluster")]
 [Collection(EngineClusterCollection.Name)]
 public sealed class SignalModelTests(EngineCluster fixture)
 {

@@ -5,6 +5,7 @@ using Herald.Annotators.Remote.Resilience;
 namespace Herald.Tests.Remote;
 
 /// <summary>The <c>http</c> kind against the Python SDK's example annotator, a real process on loopback.</summary>
+[Trait("Category", "process")]
 public sealed class HttpKindTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Herald.Annotators;
 namespace Herald.Tests.Remote;
 
 /// <summary>The <c>inference</c> kind over REST against the Python SDK's example model server, a real process on loopback.</summary>
+[Trait("Category", "process")]
 public sealed class InferenceKindTests : IAsyncLifetime
 {
     private PythonService? _server;

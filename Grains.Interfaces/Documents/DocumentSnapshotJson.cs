@@ -13,21 +13,21 @@ public static class DocumentSnapshotJson
 {
     // Every annotation of a document publishes a record: reuse buffers and writers per thread (writes are synchronous).
     // A record and the annotation it encodes midway each need their own.
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_recordBuffer;
-    [ThreadStatic] private static Utf8JsonWriter? t_recordWriter;
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_partBuffer;
-    [ThreadStatic] private static Utf8JsonWriter? t_partWriter;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _recordBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? _recordWriter;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _partBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? _partWriter;
 
     /// <param name="parts">The parts earlier records of the same document encoded; null encodes everything afresh.</param>
     public static byte[] ToUtf8(DocumentSnapshot snapshot, RecordParts? parts = null) =>
-        Encode(ref t_recordBuffer, ref t_recordWriter, (snapshot, parts), static (writer, state) => Write(writer, state.snapshot, state.parts));
+        Encode(ref _recordBuffer, ref _recordWriter, (snapshot, parts), static (writer, state) => Write(writer, state.snapshot, state.parts));
 
     /// <summary>
     /// The record of one annotation alone (emission mode <c>Deltas</c>): the document's id, pipeline and sequence, and under
     /// <c>annotations</c> only the latest one. The <c>complete</c> record still carries the whole state.
     /// </summary>
     public static byte[] DeltaToUtf8(DocumentSnapshot snapshot) =>
-        Encode(ref t_recordBuffer, ref t_recordWriter, snapshot, static (writer, snapshot) =>
+        Encode(ref _recordBuffer, ref _recordWriter, snapshot, static (writer, snapshot) =>
         {
             writer.WriteStartObject();
             WriteHead(writer, snapshot);
@@ -131,7 +131,7 @@ public static class DocumentSnapshotJson
         internal byte[] Annotation(int index, AnnotationRecord annotation)
         {
             if (index < _annotations.Count && ReferenceEquals(_annotations[index].Annotation, annotation)) return _annotations[index].Utf8;
-            var utf8 = Encode(ref t_partBuffer, ref t_partWriter, annotation, static (writer, a) => WriteAnnotation(writer, a));
+            var utf8 = Encode(ref _partBuffer, ref _partWriter, annotation, static (writer, a) => WriteAnnotation(writer, a));
             if (index < _annotations.Count) _annotations[index] = (annotation, utf8);
             else if (index == _annotations.Count) _annotations.Add((annotation, utf8));
             return utf8;

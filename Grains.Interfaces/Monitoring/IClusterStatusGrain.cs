@@ -8,7 +8,7 @@ namespace Herald.Grains.Monitoring;
 /// </summary>
 public interface IClusterStatusGrain : IGrainWithStringKey
 {
-    public const string Key = "cluster";
+    const string Key = "cluster";
 
     Task ReportAsync(SiloReport report);
 

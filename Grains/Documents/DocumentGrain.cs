@@ -39,7 +39,7 @@ internal sealed class DocumentGrain(
             DeactivateOnIdle();
             if (!completed.State.Document.SameContentAs(document))
             {
-                HeraldMetrics.DocumentsConflicting.Add(1, new KeyValuePair<string, object?>("pipeline", tag));
+                services.Monitor.DocumentConflicting(tag);
                 throw new ConflictingDocumentException(tag, id);
             }
             return completed.State;

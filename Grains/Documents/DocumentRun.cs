@@ -26,7 +26,7 @@ internal sealed class DocumentRun(
     private readonly Activity? _span = StartSpan(pipeline, input);
     private DocumentInput Document => field ??= _span is null ? input : input with { TraceParent = _span.Id };
 
-    private readonly TimeProvider time = services.Time;
+    private readonly TimeProvider _time = services.Time;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
@@ -45,7 +45,7 @@ internal sealed class DocumentRun(
         services.Monitor.DocumentStarted(pipeline.Tag);
         StartReady();
         await _completed.Task;
-        _completedAt = time.GetUtcNow();
+        _completedAt = _time.GetUtcNow();
         _span?.SetTag("herald.failed", _finished.Count(r => r.Status == AnnotationStatus.Failed));
         _span?.Dispose();
         services.Monitor.DocumentCompleted(pipeline.Tag, (_completedAt.Value - _startedAt).TotalMilliseconds, _finished.Any(r => r.Status == AnnotationStatus.Failed));
@@ -80,7 +80,7 @@ internal sealed class DocumentRun(
             _started[node.Index] = true;
             if (SkipReason(node) is { } reason)
             {
-                var skipped = new AnnotationRecord(node.Name, node.Version, AnnotationStatus.Skipped, null, reason, 0, 0, time.GetUtcNow());
+                var skipped = new AnnotationRecord(node.Name, node.Version, AnnotationStatus.Skipped, null, reason, 0, 0, _time.GetUtcNow());
                 services.Monitor.AnnotatorFinished(pipeline.Tag, skipped, ran: false);
                 Record(node.Index, skipped);
             }
@@ -162,7 +162,7 @@ internal sealed class DocumentRun(
         var annotator = services.Annotators.Get(node.AnnotatorId);
         // An optional dependency that failed or was skipped is left out: the annotator sees it as missing.
         var dependencies = node.Dependencies.Select(d => _records[d]!).Where(r => r.Status == AnnotationStatus.Done).ToArray();
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             string error;
@@ -182,12 +182,12 @@ internal sealed class DocumentRun(
             }
             if (attempt > node.Retries)
                 return Finish(node, AnnotationStatus.Failed, null, error, started, attempt);
-            await Task.Delay(Backoff(attempt), time);
+            await Task.Delay(Backoff(attempt), _time);
         }
     }
 
     private AnnotationRecord Finish(PipelineNode node, AnnotationStatus status, AnnotationOutput? output, string? detail, long started, int attempts) =>
-        new(node.Name, node.Version, status, output, detail, time.GetElapsedTime(started).TotalMilliseconds, attempts, time.GetUtcNow());
+        new(node.Name, node.Version, status, output, detail, _time.GetElapsedTime(started).TotalMilliseconds, attempts, _time.GetUtcNow());
 
     private static TimeSpan Backoff(int attempt)
     {

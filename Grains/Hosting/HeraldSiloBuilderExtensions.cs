@@ -45,10 +45,13 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton<PipelineRegistry>();
         services.TryAddSingleton<IDeployedPipelines>(sp => sp.GetRequiredService<PipelineRegistry>());
         services.TryAddSingleton(typeof(GrainReferences<>));
+        services.AddMetrics();
+        services.TryAddSingleton<HeraldMetrics>();
         services.TryAddSingleton<PipelineMonitor>();
         services.TryAddSingleton<AnnotatorGate>();
         services.TryAddSingleton<DocumentRunServices>();
         services.TryAddSingleton<PipelineDeployer>();
+        services.TryAddSingleton<ControlSync>();
         services.TryAddSingleton<IInputLagSource, NoInputLag>();
         services.AddHostedService<StatusReporter>();
         services.TryAddSingleton<IAnnotationSink, NoAnnotationSink>();

@@ -8,7 +8,7 @@ namespace Herald.Grains.Monitoring;
 /// This silo's live view of its pipelines, fed by every document run: counts, what runs and waits now, recent latency.
 /// It backs the status API and page (through <see cref="SiloReport"/>) and records the same events as OpenTelemetry metrics.
 /// </summary>
-public sealed class PipelineMonitor
+public sealed class PipelineMonitor(HeraldMetrics metrics)
 {
     private sealed class AnnotatorCounters
     {
@@ -30,7 +30,7 @@ public sealed class PipelineMonitor
         var pipeline = Pipeline(tag);
         Interlocked.Increment(ref pipeline.Started);
         Interlocked.Increment(ref pipeline.InFlight);
-        HeraldMetrics.DocumentsStarted.Add(1, new KeyValuePair<string, object?>("pipeline", tag));
+        metrics.DocumentsStarted.Add(1, new KeyValuePair<string, object?>("pipeline", tag));
     }
 
     public void DocumentCompleted(string tag, double milliseconds, bool anyFailed)
@@ -40,10 +40,13 @@ public sealed class PipelineMonitor
         Interlocked.Decrement(ref pipeline.InFlight);
         pipeline.Latency.Add(milliseconds);
         var tags = new KeyValuePair<string, object?>("pipeline", tag);
-        HeraldMetrics.DocumentsCompleted.Add(1, tags);
-        HeraldMetrics.DocumentDuration.Record(milliseconds, tags);
-        if (anyFailed) HeraldMetrics.DocumentsFailed.Add(1, tags);
+        metrics.DocumentsCompleted.Add(1, tags);
+        metrics.DocumentDuration.Record(milliseconds, tags);
+        if (anyFailed) metrics.DocumentsFailed.Add(1, tags);
     }
+
+    /// <summary>A resubmission of a completed document with different content was refused.</summary>
+    public void DocumentConflicting(string tag) => metrics.DocumentsConflicting.Add(1, new KeyValuePair<string, object?>("pipeline", tag));
 
     public void AnnotatorStarted(string tag, string name) => Interlocked.Increment(ref Annotator(tag, name).Running);
 
@@ -61,8 +64,8 @@ public sealed class PipelineMonitor
         }
         if (ran) annotator.Latency.Add(record.DurationMs);
         var tags = new TagList { { "pipeline", tag }, { "annotator", record.Name }, { "status", record.Status.Name() } };
-        HeraldMetrics.Annotations.Add(1, tags);
-        if (ran) HeraldMetrics.AnnotationDuration.Record(record.DurationMs, tags);
+        metrics.Annotations.Add(1, tags);
+        if (ran) metrics.AnnotationDuration.Record(record.DurationMs, tags);
     }
 
     public IReadOnlyList<PipelineStats> Snapshot() =>

@@ -8,11 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace Herald.Grains.Monitoring;
 
 /// <summary>
-/// Once a second: takes the cluster's run-time changes (deployed pipelines, paused annotators) into this silo, then
-/// reports this silo's <see cref="SiloReport"/> (with the change version it applied) to the cluster status grain.
+/// Once a second: brings this silo up to the cluster's run-time changes (<see cref="ControlSync"/>), then reports its
+/// <see cref="SiloReport"/> (with the change version it applied) to the cluster status grain.
 /// </summary>
 public sealed class StatusReporter(
-    IGrainFactory grains, ILocalSiloDetails silo, PipelineMonitor monitor, AnnotatorGate gate, PipelineDeployer deployer, IInputLagSource lag,
+    IGrainFactory grains, ILocalSiloDetails silo, PipelineMonitor monitor, ControlSync control, AnnotatorGate gate, IInputLagSource lag,
     PipelineRegistry registry, AnnotatorInstances instances, TimeProvider time, ILogger<StatusReporter> logger)
     : BackgroundService
 {
@@ -25,9 +25,7 @@ public sealed class StatusReporter(
         {
             try
             {
-                var control = await grains.GetGrain<IPipelineControlGrain>(IPipelineControlGrain.Key).GetAsync();
-                deployer.Apply(control);
-                gate.Apply(control);
+                await control.SyncAsync();
                 var report = new SiloReport(silo.SiloAddress.ToString(), time.GetUtcNow(), WithCircuits(monitor.Snapshot()), lag.Current(), gate.Version, gate.Epoch);
                 await grains.GetGrain<IClusterStatusGrain>(IClusterStatusGrain.Key).ReportAsync(report);
             }

@@ -1,5 +1,5 @@
+using Herald.Grains.Control;
 using Herald.Grains.Hosting;
-using Herald.Grains.Monitoring;
 using Herald.Pipelines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -20,9 +20,10 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly ILogger<KafkaConnection> _logger;
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(1);
 
-    public KafkaConnection(IOptions<KafkaOptions> options, ILogger<KafkaConnection> logger)
+    public KafkaConnection(IOptions<KafkaOptions> options, TimeProvider time, ILogger<KafkaConnection> logger)
     {
         _options = options.Value;
+        Time = time;
         _logger = logger;
         if (string.IsNullOrWhiteSpace(_options.BootstrapServers))
         {
@@ -41,6 +42,9 @@ public sealed class KafkaConnection : IAsyncDisposable
     }
 
     public string BootstrapServers { get; }
+
+    /// <summary>The silo's clock, for every wait and deadline of the Kafka layer (replaceable in tests).</summary>
+    public TimeProvider Time { get; }
 
     public KafkaOptions Options => _options;
 
@@ -64,7 +68,7 @@ public sealed class KafkaConnection : IAsyncDisposable
             return _options.Partitions;
         }
         // A silo may start before its Kafka cluster (both deployed at once): wait for it, then fail with the reason.
-        var deadline = DateTime.UtcNow + _options.ConnectTimeout;
+        var deadline = Time.GetUtcNow() + _options.ConnectTimeout;
         using var admin = new AdminClientBuilder(Configure(new AdminClientConfig())).Build();
         while (true)
         {
@@ -72,7 +76,7 @@ public sealed class KafkaConnection : IAsyncDisposable
             {
                 return CreateTopicsAndCountPartitions(admin, topics, Remaining(deadline));
             }
-            catch (KafkaException e) when (DateTime.UtcNow + RetryPeriod < deadline)
+            catch (KafkaException e) when (Time.GetUtcNow() + RetryPeriod < deadline)
             {
                 _logger.LogWarning("Kafka at {Bootstrap} is not ready yet ({Reason}); trying again until {Deadline:O}", BootstrapServers, Reason(e), deadline);
                 Thread.Sleep(RetryPeriod);
@@ -147,8 +151,8 @@ public sealed class KafkaConnection : IAsyncDisposable
         ? string.Join("; ", topics.Results.Where(r => r.Error.IsError && r.Error.Code != ErrorCode.TopicAlreadyExists).Select(r => $"{r.Topic}: {r.Error.Reason}"))
         : e.Error.Reason;
 
-    private static TimeSpan Remaining(DateTime deadline) =>
-        TimeSpan.FromTicks(Math.Max(deadline.Ticks - DateTime.UtcNow.Ticks, RetryPeriod.Ticks));
+    private TimeSpan Remaining(DateTimeOffset deadline) =>
+        TimeSpan.FromTicks(Math.Max((deadline - Time.GetUtcNow()).Ticks, RetryPeriod.Ticks));
 
     public async ValueTask DisposeAsync()
     {

@@ -57,7 +57,7 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, IDeployedPipeline
         catch (Exception e)
         {
             // A defect in reading, not in the message alone: still this message's outcome only.
-            logger.LogError(e, "Reading {Topic}/{Partition}@{Offset} failed unexpectedly", message.Topic, message.Partition.Value, message.Offset.Value);
+            logger.ReadFailed(e, message.Topic, message.Partition.Value, message.Offset.Value);
             return (null, $"the message could not be read ({e.GetType().Name}): {e.Message}");
         }
     }
@@ -98,7 +98,7 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, IDeployedPipeline
                 if (pipelines.Find(tag) is null) return (RunOutcome.Retired, null);
                 // Deployed here but not yet on the silo that holds the grain (deployments spread within a second): wait for it.
                 attempt--;
-                await Task.Delay(TimeSpan.FromSeconds(1), stopping);
+                await Task.Delay(TimeSpan.FromSeconds(1), connection.Time, stopping);
             }
             catch (UnpublishableRecordException e)
             {
@@ -107,8 +107,8 @@ internal sealed class DocumentDispatcher(IGrainFactory grains, IDeployedPipeline
             catch (Exception e) when (!stopping.IsCancellationRequested)
             {
                 if (attempt >= MaxAttempts) return (RunOutcome.Refused, $"the document could not be processed after {attempt} attempts ({e.GetType().Name}): {e.Message}");
-                logger.LogWarning(e, "Document {Id} of pipeline {Tag} failed (attempt {Attempt} of {Max}); trying again", document.Id, tag, attempt, MaxAttempts);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt)), stopping);
+                logger.DocumentRetry(e, document.Id, tag, attempt, MaxAttempts);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt)), connection.Time, stopping);
             }
         }
     }

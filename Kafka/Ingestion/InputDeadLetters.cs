@@ -23,8 +23,7 @@ internal sealed class InputDeadLetters(HeraldProducer producer, KafkaConnection 
     /// </summary>
     public async Task WriteAsync(ConsumeResult<byte[]?, byte[]?> message, string pipeline, string reason, CancellationToken stopping)
     {
-        logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} for pipeline {Pipeline}: {Reason}",
-            message.Topic, message.Partition.Value, message.Offset.Value, pipeline, reason);
+        logger.DeadLettering(message.Topic, message.Partition.Value, message.Offset.Value, pipeline, reason);
         var headers = Headers(reason, message.Topic, message.Partition.Value, message.Offset.Value, pipeline);
         for (var failures = 0; ; failures++)
         {
@@ -36,9 +35,8 @@ internal sealed class InputDeadLetters(HeraldProducer producer, KafkaConnection 
             catch (KafkaException e)
             {
                 var wait = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
-                logger.LogError(e, "Cannot dead-letter {Topic}/{Partition}@{Offset}: its offset is held and the dead letter retried in {Wait}",
-                    message.Topic, message.Partition.Value, message.Offset.Value, wait);
-                await Task.Delay(wait, stopping);
+                logger.DeadLetterRetry(e, message.Topic, message.Partition.Value, message.Offset.Value, wait);
+                await Task.Delay(wait, connection.Time, stopping);
             }
         }
     }

@@ -10,11 +10,11 @@ namespace Herald.Kafka.Ingestion;
 /// </summary>
 public sealed class KafkaInputLag : IInputLagSource
 {
-    private static readonly Meter Meter = new(HeraldMeter.Name);
     private readonly ConcurrentDictionary<(string Pipeline, string Topic, int Partition), PartitionLag> _readers = new();
 
-    public KafkaInputLag() =>
-        Meter.CreateObservableGauge("herald.kafka.lag", () => _readers.Values.Select(r => new Measurement<long>(r.Lag,
+    // One gauge on the silo's Herald meter (the factory hands every caller the same one): this is a singleton per silo.
+    public KafkaInputLag(IMeterFactory meters) =>
+        meters.Create(HeraldMeter.Name).CreateObservableGauge("herald.kafka.lag", () => _readers.Values.Select(r => new Measurement<long>(r.Lag,
             new KeyValuePair<string, object?>("pipeline", r.Pipeline), new KeyValuePair<string, object?>("topic", r.Topic),
             new KeyValuePair<string, object?>("partition", r.Partition))), "{message}", "messages between a pipeline's reader and its partition's end");
 

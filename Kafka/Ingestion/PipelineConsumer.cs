@@ -44,14 +44,17 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _stopDispatching = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DateTime _nextStore;
-    private DateTime _nextLag;
-    private readonly DateTime _startedAt = DateTime.UtcNow;
-    private DateTime? _joinedAt;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _nextStore;
+    private DateTimeOffset _nextLag;
+    private readonly DateTimeOffset _startedAt;
+    private DateTimeOffset? _joinedAt;
 
     public PipelineConsumer(string tag, KafkaConnection connection, IDeployedPipelines pipelines, DocumentDispatcher dispatcher, KafkaInputLag lag, ILogger logger)
     {
         (_tag, _connection, _options, _pipelines, _dispatcher, _lag, _logger) = (tag, connection, connection.Options, pipelines, dispatcher, lag, logger);
+        _time = connection.Time;
+        _startedAt = _time.GetUtcNow();
         Group = _options.ConsumerGroupFor(tag);
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(connection.Configure(new ConsumerConfig
         {
@@ -100,7 +103,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
                 try
                 {
                     ApplyFinished();
-                    if (DateTime.UtcNow >= _nextStore) StoreOffsets();
+                    if (_time.GetUtcNow() >= _nextStore) StoreOffsets();
                     if (_consumer.Consume(TimeSpan.FromMilliseconds(50)) is { IsPartitionEOF: false } message) Dispatch(message);
                 }
                 catch (Exception e)
@@ -168,9 +171,9 @@ internal sealed class PipelineConsumer : IAsyncDisposable
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
             {
-                _logger.LogError(e, "Pipeline {Tag} could not settle {Topic}/{Partition}@{Offset}; trying again", _tag, message.Topic, message.Partition.Value, message.Offset.Value);
+                _logger.SettleFailed(e, _tag, message.Topic, message.Partition.Value, message.Offset.Value);
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(static _ => { }, TaskScheduler.Default);
+            await Task.Delay(TimeSpan.FromSeconds(1), _time, stopping).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
         return false;
     }
@@ -198,7 +201,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
     /// <summary>Stores each partition's low-water mark for the background commit, and once a second reports the lag.</summary>
     private void StoreOffsets()
     {
-        var now = DateTime.UtcNow;
+        var now = _time.GetUtcNow();
         _nextStore = now + StorePeriod;
         var reportLag = now >= _nextLag;
         if (reportLag) _nextLag = now + LagPeriod;
@@ -214,7 +217,7 @@ internal sealed class PipelineConsumer : IAsyncDisposable
                 }
                 catch (KafkaException e)
                 {
-                    _logger.LogWarning("Pipeline {Tag} could not store offset {Offset} of {Partition}: {Reason}", _tag, commit, partition.Partition, e.Error.Reason);
+                    _logger.StoreOffsetFailed(_tag, commit, partition.Partition.Partition.Value, e.Error.Reason);
                 }
             }
             if (!reportLag) continue;
@@ -235,10 +238,10 @@ internal sealed class PipelineConsumer : IAsyncDisposable
         var state = group.GetProperty("state").GetString();
         if (state == "up")
         {
-            _joinedAt ??= DateTime.UtcNow;
+            _joinedAt ??= _time.GetUtcNow();
             return;
         }
-        var waiting = DateTime.UtcNow - (_joinedAt ?? _startedAt);
+        var waiting = _time.GetUtcNow() - (_joinedAt ?? _startedAt);
         if (_joinedAt is not null) _joinedAt = null;
         if (waiting > _options.ConnectTimeout)
             _logger.LogWarning("Pipeline {Tag} has not joined its consumer group {Group} for {Seconds:0} s (group state '{State}', joining '{Join}'): is the group coordinator of {Bootstrap} reachable? Retrying",
@@ -334,8 +337,8 @@ internal sealed class PipelineConsumer : IAsyncDisposable
         var leaving = revoked.Select(r => _partitions.GetValueOrDefault(r.Partition.Value)).OfType<PartitionProgress>().ToList();
         // What was only read ahead is not started: the next owner reads it (the commit stays below it).
         foreach (var partition in leaving) partition.Backlog.Clear();
-        var deadline = DateTime.UtcNow + _options.DrainTimeout;
-        while (leaving.Any(p => p.Running > 0) && DateTime.UtcNow < deadline)
+        var deadline = _time.GetUtcNow() + _options.DrainTimeout;
+        while (leaving.Any(p => p.Running > 0) && _time.GetUtcNow() < deadline)
         {
             ApplyFinished();
             Thread.Sleep(10);

@@ -15,10 +15,9 @@ namespace Herald.Kafka.Workers;
 /// one <see cref="ResultListener"/> per result topic, matched by correlation id. A result nobody waits for (late, after a
 /// timeout and retry; or a duplicate from a redelivered request) is counted and dropped.
 /// </summary>
-public sealed class KafkaWorkerTopics(KafkaConnection connection, ILogger<KafkaWorkerTopics> logger) : IWorkerTopics, IDisposable
+public sealed class KafkaWorkerTopics(KafkaConnection connection, IMeterFactory meters, ILogger<KafkaWorkerTopics> logger) : IWorkerTopics, IDisposable
 {
-    private static readonly Meter Meter = new(HeraldMeter.Name);
-    private static readonly Counter<long> Unmatched = Meter.CreateCounter<long>("herald.remote.unmatched_results", "{result}",
+    private readonly Counter<long> _unmatched = meters.Create(HeraldMeter.Name).CreateCounter<long>("herald.remote.unmatched_results", "{result}",
         "kafka worker results that no request waited for: late (after a timeout) or duplicates");
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(10);
 
@@ -83,7 +82,7 @@ public sealed class KafkaWorkerTopics(KafkaConnection connection, ILogger<KafkaW
     private void Deliver(string correlationId, byte[] value)
     {
         if (_pending.TryRemove(correlationId, out var waiting)) waiting.TrySetResult(value);
-        else Unmatched.Add(1);
+        else _unmatched.Add(1);
     }
 
     private Task<ResultListener> ListenerAsync(string topic)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using Herald.Kafka.Hosting;
+using Herald.Kafka.Ingestion;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Kafka.Workers;
@@ -15,6 +16,7 @@ internal sealed class ResultListener : IDisposable
     private readonly IConsumer<Ignore, byte[]> _consumer;
     private readonly Action<string, byte[]> _deliver;
     private readonly ILogger _logger;
+    private readonly string _topic;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
 
@@ -22,6 +24,7 @@ internal sealed class ResultListener : IDisposable
     {
         _deliver = deliver;
         _logger = logger;
+        _topic = topic;
         _consumer = new ConsumerBuilder<Ignore, byte[]>(connection.Configure(new ConsumerConfig
             {
                 GroupId = $"herald-results-{Guid.NewGuid():n}", // required by the client, never joined: partitions are assigned
@@ -55,7 +58,7 @@ internal sealed class ResultListener : IDisposable
             }
             catch (Exception e)
             {
-                _logger.LogWarning(e, "Reading worker results failed; reading on");
+                _logger.WorkerResultsFailed(e, _topic);
             }
         }
     }

@@ -1,3 +1,4 @@
+using Herald.Grains.Control;
 using Herald.Grains.Monitoring;
 
 namespace Herald.Silo.Api;

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
-using Herald.Contracts;
 using Herald.Annotators;
 using Herald.Annotators.Remote;
+using Herald.Contracts;
 using Herald.Grains;
 using Herald.Grains.Documents;
 using Herald.Grains.Hosting;
@@ -138,8 +139,9 @@ public static class KafkaWorkerBenchmark
     /// <summary>One silo whose pipeline is one kafka annotator, over the same broker (no input topic or central records: the call alone).</summary>
     private static async Task<List<RoundResult>> HeraldAsync(string bootstrap, List<string> corpus, int rounds, int inFlight)
     {
-        var connection = new KafkaConnection(Options.Create(new KafkaOptions { BootstrapServers = bootstrap }), NullLogger<KafkaConnection>.Instance);
-        using var topics = new KafkaWorkerTopics(connection, NullLogger<KafkaWorkerTopics>.Instance);
+        var connection = new KafkaConnection(Options.Create(new KafkaOptions { BootstrapServers = bootstrap }), TimeProvider.System, NullLogger<KafkaConnection>.Instance);
+        await using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var topics = new KafkaWorkerTopics(connection, metrics.GetRequiredService<IMeterFactory>(), NullLogger<KafkaWorkerTopics>.Instance);
         return await RemoteRig.HeraldRoundsAsync("workers", $$"""
             pipeline: workers
             annotators:

@@ -1,9 +1,9 @@
 using Herald.Grains.Hosting;
 
-namespace Herald.Grains.Monitoring;
+namespace Herald.Grains.Control;
 
 /// <summary>The cluster's run-time changes (pauses, deployments), kept in the documents storage provider so they outlive the silo holding them.</summary>
-public sealed class PipelineControlGrain([PersistentState("control", HeraldStorage.Control)] IPersistentState<PausedSet> state) : Grain, IPipelineControlGrain
+public sealed class PipelineControlGrain([PersistentState("control", HeraldStorage.Control)] IPersistentState<ControlRecord> state) : Grain, IPipelineControlGrain
 {
     public async Task<ControlState> SetPausedAsync(string pipeline, string annotator, bool paused)
     {
@@ -38,8 +38,10 @@ public sealed class PipelineControlGrain([PersistentState("control", HeraldStora
     private ControlState Current() => new(state.State.Version, state.State.Paused.ToHashSet(), new Dictionary<string, string?>(state.State.Deployments), state.State.Epoch);
 }
 
+/// <summary>The cluster's run-time changes as stored: deployed pipelines by tag, paused annotators, and their version.</summary>
+// The alias keeps the name it was first stored under, so existing Redis state still reads.
 [GenerateSerializer, Alias("herald.paused-set")]
-public sealed class PausedSet
+public sealed class ControlRecord
 {
     [Id(0)] public long Version { get; set; }
     [Id(1)] public HashSet<string> Paused { get; set; } = [];

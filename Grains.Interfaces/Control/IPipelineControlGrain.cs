@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace Herald.Grains.Monitoring;
+namespace Herald.Grains.Control;
 
 /// <summary>
 /// What operators changed at run time, cluster-wide: paused annotators, and pipelines deployed (tag to YAML) or retired
@@ -19,7 +19,7 @@ public sealed record ControlState(
 
 public interface IPipelineControlGrain : IGrainWithStringKey
 {
-    public const string Key = "control";
+    const string Key = "control";
 
     Task<ControlState> SetPausedAsync(string pipeline, string annotator, bool paused);
 

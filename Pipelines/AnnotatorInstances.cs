@@ -24,6 +24,29 @@ public sealed class AnnotatorInstances
     /// </summary>
     public AnnotatorInstances Scratch() => new(_byId);
 
+    /// <summary>
+    /// Deploying a compiled pipeline: builds (or finds) the instance of each of its annotator versions, loading models, and
+    /// pins those versions. Returns every problem, located at the annotator's options; none means the pipeline can run here.
+    /// </summary>
+    public IReadOnlyList<PipelineProblem> Activate(CompiledPipeline pipeline, AnnotatorKindCatalog kinds)
+    {
+        var problems = new List<PipelineProblem>();
+        foreach (var node in pipeline.Nodes)
+        {
+            try
+            {
+                kinds.TryGet(node.Spec.Kind, out var kind);
+                GetOrCreate(node.Spec, kind);
+            }
+            catch (AnnotatorConfigurationException e)
+            {
+                var message = $"annotator '{node.Name}' ({node.Spec.Kind}): {e.Message}";
+                problems.Add(node.OptionsAt?.Problem(message) ?? new PipelineProblem(pipeline.Source, 0, 0, message));
+            }
+        }
+        return problems;
+    }
+
     /// <summary>Returns the instance for the spec, creating it on first use; throws <see cref="AnnotatorConfigurationException"/>.</summary>
     public IAnnotator GetOrCreate(AnnotatorSpec spec, AnnotatorKind kind)
     {

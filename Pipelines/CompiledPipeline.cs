@@ -30,7 +30,7 @@ public sealed class CompiledPipeline(string tag, string versionId, string? descr
 
 /// <summary>One annotator of a compiled pipeline.</summary>
 public sealed class PipelineNode(
-    int index, AnnotatorSpec spec, int[] dependencies, Condition? when, TimeSpan timeout, int retries, bool[]? optional = null)
+    int index, AnnotatorSpec spec, int[] dependencies, Condition? when, TimeSpan timeout, int retries, bool[]? optional = null, SourceLocation? optionsAt = null)
 {
     public int Index { get; } = index;
     public AnnotatorSpec Spec { get; } = spec;
@@ -47,4 +47,7 @@ public sealed class PipelineNode(
     public Condition? When { get; } = when;
     public TimeSpan Timeout { get; } = timeout;
     public int Retries { get; } = retries;
+
+    /// <summary>Where its options were written, for problems found when it is activated (a model that does not load, a changed version).</summary>
+    public SourceLocation? OptionsAt { get; } = optionsAt;
 }

@@ -11,16 +11,10 @@ namespace Herald.Pipelines;
 /// syntax, unknown kinds and option keys, duplicate names, missing or unsatisfiable dependencies,
 /// cycles, <c>when</c> expressions that read undeclared dependencies, and annotators their kind cannot build.
 /// </summary>
-public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstances instances)
+public sealed class PipelineCompiler(AnnotatorKindCatalog kinds)
 {
-    /// <summary>
-    /// Whether compiling builds the annotators (loading models) into <see cref="Instances"/>, as a silo deploying does, or only
-    /// checks them (<see cref="AnnotatorKind.Check"/>: no model loaded, no service called), as <c>herald pipelines validate</c> does.
-    /// </summary>
-    public bool Activate { get; init; } = true;
-
-    /// <summary>The annotator versions this compiler builds into (a silo's, or a scratch copy for a deploy being checked).</summary>
-    public AnnotatorInstances Instances => instances;
+    /// <summary>The kinds this compiler knows; <see cref="AnnotatorInstances.Activate"/> builds annotators with them.</summary>
+    public AnnotatorKindCatalog Kinds => kinds;
 
     /// <summary>Compiles one definition; <paramref name="problems"/> receives everything wrong with it.</summary>
     public CompiledPipeline? Compile(string yaml, string source, string baseDirectory, List<PipelineProblem> problems)
@@ -146,8 +140,8 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             try
             {
                 kinds.TryGet(declared.Kind, out var kind);
-                if (Activate) instances.GetOrCreate(spec, kind);
-                else kind.Check(spec);
+                // Pure: options and files are checked, nothing is loaded or pinned (that is AnnotatorInstances.Activate).
+                kind.Check(spec);
             }
             catch (AnnotatorConfigurationException e)
             {
@@ -157,7 +151,7 @@ public sealed class PipelineCompiler(AnnotatorKindCatalog kinds, AnnotatorInstan
             var dependencies = resolved[name].Select(d => index[d]).ToArray();
             // Optional only if every requirement naming it is: a plain requirement elsewhere keeps its gating.
             var optional = resolved[name].Select(d => declared.Requires.Where(r => r.Name == d).All(r => r.Optional)).ToArray();
-            nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries, optional));
+            nodes.Add(new PipelineNode(nodes.Count, spec, dependencies, declared.When, declared.Timeout, declared.Retries, optional, declared.OptionsLocation));
         }
         if (nodes.Count != order.Count) return null;
         return new CompiledPipeline(declaration.Tag, VersionIdOf(declaration.Text, nodes), declaration.Description, declaration.Input, declaration.Source, declaration.Text, nodes);

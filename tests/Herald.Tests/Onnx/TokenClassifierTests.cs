@@ -6,6 +6,7 @@ using Herald.Annotators.Onnx.Text;
 using Herald.Annotators.Onnx.TokenClassification;
 using Herald.Annotators.Rules;
 using Herald.Pipelines;
+using Herald.Tests.Pipelines;
 
 namespace Herald.Tests.Onnx;
 
@@ -115,10 +116,7 @@ public sealed class TokenClassifierTests
     {
         var folder = Folder.Value;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "pipelines", "models", "event-type-2.onnx"), Path.Combine(folder, "head.onnx"), overwrite: true);
-        var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), new AnnotatorInstances());
-
-        compiler.Compile("""
+        var messages = PipelineLoading.LoadEachAnnotator(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), """
             pipeline: ner
             annotators:
               - { name: head, version: 1.0.0, kind: onnx-token-classifier, options: { model: head.onnx, vocabulary: vocab.txt } }
@@ -126,9 +124,8 @@ public sealed class TokenClassifierTests
               - { name: unlabelled, version: 1.0.0, kind: onnx-token-classifier, options: { model: model.onnx, vocabulary: vocab.txt } }
               - { name: no-vocab, version: 1.0.0, kind: onnx-token-classifier, options: { model: model.onnx, labels: config.json } }
               - { name: entities, version: 1.0.0, kind: onnx-token-classifier, options: { model: model.onnx, vocabulary: vocab.txt, labels: config.json } }
-            """, "ner.yaml", folder, problems);
+            """, "ner.yaml", folder);
 
-        var messages = problems.Select(p => p.ToString()).ToList();
         Assert.Equal(4, messages.Count);
         Assert.Contains($"ner.yaml:3:73: annotator 'head' (onnx-token-classifier): model file {Path.Combine(folder, "head.onnx")} lacks input(s) input_ids, attention_mask of a token classifier (it has Features)", messages);
         Assert.Contains($"ner.yaml:4:74: annotator 'three' (onnx-token-classifier): model file {Path.Combine(folder, "model.onnx")} scores 5 labels per token but 3 labels are given (O, B-ORG, I-ORG)", messages);

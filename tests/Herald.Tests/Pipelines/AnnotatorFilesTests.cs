@@ -18,14 +18,8 @@ public sealed class AnnotatorFilesTests : IDisposable
           - { name: relevance, version: 1.0.0, kind: onnx-classifier, requires: [embedding@^1], options: { model: head.onnx } }
         """;
 
-    private static PipelineCompiler Compiler(AnnotatorInstances instances) => new(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), instances);
-
-    private (CompiledPipeline? Pipeline, List<string> Problems) Compile(AnnotatorInstances instances)
-    {
-        var problems = new List<PipelineProblem>();
-        var pipeline = Compiler(instances).Compile(Yaml, "heads.yaml", _folder, problems);
-        return (pipeline, problems.Select(p => p.ToString()).ToList());
-    }
+    private (CompiledPipeline? Pipeline, List<string> Problems) Compile(AnnotatorInstances instances) =>
+        PipelineLoading.Load(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), Yaml, "heads.yaml", _folder, instances);
 
     private void Ship(string model) => File.Copy(Path.Combine(Models, model), Path.Combine(_folder, "head.onnx"), overwrite: true);
 

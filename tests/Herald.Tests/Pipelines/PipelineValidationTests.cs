@@ -9,7 +9,7 @@ public sealed class PipelineValidationTests
     private static List<string> Problems(string yaml)
     {
         var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances());
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All));
         compiler.Compile(yaml, "test.yaml", Path.GetTempPath(), problems);
         return problems.Select(p => p.ToString()).ToList();
     }
@@ -18,7 +18,7 @@ public sealed class PipelineValidationTests
     public void The_shipped_news_pipeline_is_valid()
     {
         var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]), new AnnotatorInstances());
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog([.. BuiltInKinds.All, .. ModelKinds.All]));
         var pipelines = compiler.CompileAll(PipelineFiles.Read(Path.Combine(AppContext.BaseDirectory, "pipelines")), problems);
 
         Assert.Empty(problems);
@@ -42,7 +42,7 @@ public sealed class PipelineValidationTests
     public void A_pipeline_says_where_its_input_starts_and_which_share_it_takes()
     {
         var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances());
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All));
         var canary = compiler.Compile("""
             pipeline: news-canary
             input: { start: earliest, sample: 0.05 }
@@ -92,7 +92,7 @@ public sealed class PipelineValidationTests
     [Fact]
     public void A_timeout_the_cluster_would_cut_short_is_rejected()
     {
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances()) { MaxTimeout = TimeSpan.FromSeconds(30) };
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All)) { MaxTimeout = TimeSpan.FromSeconds(30) };
         var problems = new List<PipelineProblem>();
 
         compiler.Compile("""
@@ -149,7 +149,7 @@ public sealed class PipelineValidationTests
     public void Ranges_use_npm_syntax_and_resolve_to_the_version_present()
     {
         var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances());
+        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All));
         var pipeline = compiler.Compile("""
             pipeline: news
             annotators:
@@ -248,15 +248,14 @@ public sealed class PipelineValidationTests
     [Fact]
     public void An_annotator_version_is_immutable_across_pipelines()
     {
-        var problems = new List<PipelineProblem>();
-        var compiler = new PipelineCompiler(new AnnotatorKindCatalog(BuiltInKinds.All), new AnnotatorInstances());
-        compiler.CompileAll(
-        [
-            ("pipeline: prod\nannotators:\n  - { name: money, version: 1.0.0, kind: money }\n", "prod.yaml", Path.GetTempPath()),
-            ("pipeline: canary\nannotators:\n  - { name: money, version: 1.0.0, kind: money, options: { minAmount: 5 } }\n", "canary.yaml", Path.GetTempPath()),
-        ], problems);
+        var kinds = new AnnotatorKindCatalog(BuiltInKinds.All);
+        var deployed = new AnnotatorInstances();
 
+        var prod = PipelineLoading.Load(kinds, "pipeline: prod\nannotators:\n  - { name: money, version: 1.0.0, kind: money }\n", "prod.yaml", Path.GetTempPath(), deployed);
+        var canary = PipelineLoading.Load(kinds, "pipeline: canary\nannotators:\n  - { name: money, version: 1.0.0, kind: money, options: { minAmount: 5 } }\n", "canary.yaml", Path.GetTempPath(), deployed);
+
+        Assert.Empty(prod.Problems);
         Assert.Equal(["canary.yaml:3:58: annotator 'money' (money): money@1.0.0 is already deployed with a different kind or options; an annotator version is immutable, so publish a new version"],
-            problems.Select(p => p.ToString()));
+            canary.Problems);
     }
 }

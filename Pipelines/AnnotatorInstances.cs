@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Herald.Annotators;
 
@@ -14,8 +15,12 @@ public sealed class AnnotatorInstances
     private readonly ConcurrentDictionary<string, Deployed> _byId;
     private readonly Lock _createLock = new();
 
-    public AnnotatorInstances() => _byId = new(StringComparer.Ordinal);
+    private readonly Meter? _meter;
 
+    /// <param name="meter">The host's Herald meter, handed to every annotator that records metrics (<see cref="IMeasuredAnnotator"/>).</param>
+    public AnnotatorInstances(Meter? meter = null) => (_byId, _meter) = (new(StringComparer.Ordinal), meter);
+
+    // A scratch copy measures nothing: what it builds is discarded once the definition is checked.
     private AnnotatorInstances(ConcurrentDictionary<string, Deployed> existing) => _byId = new(existing, StringComparer.Ordinal);
 
     /// <summary>
@@ -59,7 +64,9 @@ public sealed class AnnotatorInstances
             {
                 if (!_byId.TryGetValue(id, out existing))
                 {
-                    existing = new Deployed(spec, files, kind.Create(spec));
+                    var instance = kind.Create(spec);
+                    if (_meter is not null && instance is IMeasuredAnnotator measured) measured.MeasureWith(_meter);
+                    existing = new Deployed(spec, files, instance);
                     _byId[id] = existing;
                 }
             }

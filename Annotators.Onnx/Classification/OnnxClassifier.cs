@@ -1,7 +1,8 @@
-using Herald.Annotators.Serving;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Annotators.Onnx.Serving;
+using Herald.Annotators.Serving;
 
 namespace Herald.Annotators.Onnx.Classification;
 
@@ -9,7 +10,7 @@ namespace Herald.Annotators.Onnx.Classification;
 /// A classification head over an embedding: value <c>{"label", "score", "distribution": {"label": p, ...}}</c>.
 /// Concurrent documents are scored in shared batches.
 /// </summary>
-public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOptions options) : IAnnotator
+public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOptions options) : IAnnotator, IMeasuredAnnotator
 {
     public const string TextInput = "text";
 
@@ -59,4 +60,6 @@ public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOption
             throw new InvalidOperationException($"the input dependency '{options.Input}' has no 'vector' (is it an onnx-embedding annotator?)");
         return new HeadInput([.. vector.EnumerateArray().Select(v => v.GetSingle())], null);
     }
+
+    public void MeasureWith(Meter meter) => head.Batcher.MeasureWith(meter);
 }

@@ -1,6 +1,7 @@
-using Herald.Annotators.Onnx.Serving;
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Herald.Annotators.Onnx.Models;
+using Herald.Annotators.Onnx.Serving;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Herald.Annotators.Onnx.Embeddings;
@@ -37,7 +38,7 @@ public sealed class OnnxEmbeddingOptions
 }
 
 /// <summary>Embeds a document with a sentence-transformer; value <c>{"model", "dimensions", "vector": [...]}</c>.</summary>
-public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator
+public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator, IMeasuredAnnotator
 {
     /// <summary>The encoders loaded in this process so far (for benchmarks and metrics: batch sizes gathered).</summary>
     public static IEnumerable<EmbeddingModel> LoadedModels => ModelCache.Loaded<EmbeddingModel>();
@@ -102,4 +103,6 @@ public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string mod
             ["vector"] = new JsonArray([.. vector.Select(v => (JsonNode)JsonValue.Create(v))]),
         });
     }
+
+    public void MeasureWith(Meter meter) => embeddings.Batcher.MeasureWith(meter);
 }

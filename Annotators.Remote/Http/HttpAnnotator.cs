@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using Herald.Annotators.Remote.Resilience;
 
@@ -7,7 +8,7 @@ namespace Herald.Annotators.Remote.Http;
 /// The <c>http</c> kind: <c>POST {url}</c> with <c>{"document": {...}, "dependencies": {"name": {"version", "value"}}}</c>,
 /// answered by <c>{"value": ..., "spans": [...]}</c>. For a service a data scientist writes in an afternoon.
 /// </summary>
-internal sealed class HttpAnnotator : IRemoteAnnotator
+internal sealed class HttpAnnotator : IRemoteAnnotator, IMeasuredAnnotator
 {
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<HttpAnnotatorOptions>(
         "http", "a JSON webhook: POST {document, dependencies}, answer {value, spans}", (options, spec) => new HttpAnnotator(spec, options));
@@ -64,4 +65,6 @@ internal sealed class HttpAnnotator : IRemoteAnnotator
             throw new AnnotatorConfigurationException($"{_url} cannot be reached: {e.Message}");
         }
     }
+
+    public void MeasureWith(Meter meter) => _calls.MeasureWith(meter);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Annotators.Remote.Resilience;
@@ -11,7 +12,7 @@ namespace Herald.Annotators.Remote.Inference;
 /// The value is every output tensor by name (this document's slice), or with <c>labels</c> a classifier's
 /// <c>{"label", "score", "distribution"}</c>.
 /// </summary>
-internal sealed class InferenceAnnotator : IRemoteAnnotator
+internal sealed class InferenceAnnotator : IRemoteAnnotator, IMeasuredAnnotator
 {
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<InferenceOptions>(
         "inference", "a model on an Open Inference Protocol (KServe v2) server, over REST or gRPC, batched",
@@ -160,4 +161,10 @@ internal sealed class InferenceAnnotator : IRemoteAnnotator
 
     private static string Describe(IEnumerable<TensorMetadata> tensors) =>
         string.Join(", ", tensors.Select(t => $"{t.Name} {t.Datatype} [{string.Join(", ", t.Shape)}]"));
+
+    public void MeasureWith(Meter meter)
+    {
+        _calls.MeasureWith(meter);
+        _batcher.MeasureWith(meter);
+    }
 }

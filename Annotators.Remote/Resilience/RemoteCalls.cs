@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -15,6 +16,7 @@ internal sealed class RemoteCalls
     private readonly ResiliencePipeline _breaker;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly TimeSpan _breakFor;
+    private RemoteMetrics? _metrics;
 
     public RemoteCalls(string annotator, string endpoint, RemoteOptions options)
     {
@@ -34,7 +36,13 @@ internal sealed class RemoteCalls
                 StateProvider = _state,
             })
             .Build();
-        RemoteMetrics.Track(this);
+    }
+
+    /// <summary>Records this annotator's calls and circuit on the host's meter from now on.</summary>
+    public void MeasureWith(Meter meter)
+    {
+        _metrics = RemoteMetrics.For(meter);
+        _metrics.Track(this);
     }
 
     public string Annotator => _annotator;
@@ -67,7 +75,7 @@ internal sealed class RemoteCalls
         finally
         {
             _slots.Release();
-            RemoteMetrics.Record(this, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _metrics?.Record(this, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 }

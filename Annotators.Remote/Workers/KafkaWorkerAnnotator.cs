@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Herald.Annotators.Remote.Resilience;
 
@@ -10,7 +11,7 @@ namespace Herald.Annotators.Remote.Workers;
 /// Each attempt has its own correlation id, so a late or duplicate result is ignored. Herald gated the document on its
 /// dependencies already: a worker sees only requests that are ready for it.
 /// </summary>
-internal sealed partial class KafkaWorkerAnnotator : IRemoteAnnotator
+internal sealed partial class KafkaWorkerAnnotator : IRemoteAnnotator, IMeasuredAnnotator
 {
     /// <summary>The kind; without <paramref name="topics"/> (the CLI's validator) annotators validate their options and cannot run.</summary>
     public static AnnotatorKind Kind(IWorkerTopics? topics) => new AnnotatorKind<KafkaWorkerOptions>(
@@ -64,4 +65,6 @@ internal sealed partial class KafkaWorkerAnnotator : IRemoteAnnotator
 
     public Task CheckAsync(CancellationToken cancellationToken) =>
         _topics?.CheckAsync(_requestTopic, _resultTopic, cancellationToken) ?? Task.CompletedTask;
+
+    public void MeasureWith(Meter meter) => _calls.MeasureWith(meter);
 }

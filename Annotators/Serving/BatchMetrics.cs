@@ -1,11 +1,17 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Herald.Annotators.Serving;
 
-/// <summary>Model serving's instruments in the <c>Herald</c> meter (the silo exports it over OpenTelemetry).</summary>
-internal static class BatchMetrics
+/// <summary>Model serving's instruments, created once on each host's <c>Herald</c> meter.</summary>
+internal sealed class BatchMetrics
 {
-    private static readonly Meter Meter = new("Herald");
+    private static readonly ConditionalWeakTable<Meter, BatchMetrics> ByMeter = [];
 
-    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("herald.model.batch_size", "{document}", "documents gathered into one inference, per model");
+    private BatchMetrics(Meter meter) =>
+        BatchSize = meter.CreateHistogram<int>("herald.model.batch_size", "{document}", "documents gathered into one inference, per model");
+
+    public static BatchMetrics For(Meter meter) => ByMeter.GetValue(meter, static m => new BatchMetrics(m));
+
+    public Histogram<int> BatchSize { get; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 
 namespace Herald.Annotators.Serving;
@@ -20,6 +21,8 @@ public sealed class MicroBatcher<TIn, TOut> : IAsyncDisposable
     private readonly CancellationTokenSource _disposed = new();
     private readonly Task _loop;
     private readonly string? _model;
+    // The batch-size histograms of the hosts measuring this model (one per silo; a model is shared by every silo in a process).
+    private Histogram<int>[] _measured = [];
 
     /// <summary>A batcher for a synchronous, CPU-bound model: one batch at a time, on the thread pool.</summary>
     /// <param name="onBatch">Observes each batch's size (for metrics and tests).</param>
@@ -43,6 +46,15 @@ public sealed class MicroBatcher<TIn, TOut> : IAsyncDisposable
         _batchSlots = new SemaphoreSlim(maxConcurrentBatches);
         // The default scheduler explicitly: a batcher created inside a grain must not run on that grain's scheduler.
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Records each batch's size in <c>herald.model.batch_size</c> on <paramref name="meter"/> (named batchers only).</summary>
+    public void MeasureWith(Meter meter)
+    {
+        if (_model is null) return;
+        var histogram = BatchMetrics.For(meter).BatchSize;
+        lock (_queue)
+            if (!_measured.Contains(histogram)) _measured = [.. _measured, histogram];
     }
 
     public Task<TOut> SubmitAsync(TIn item, CancellationToken cancellationToken)
@@ -108,7 +120,7 @@ public sealed class MicroBatcher<TIn, TOut> : IAsyncDisposable
         try
         {
             _onBatch?.Invoke(batch.Count);
-            if (_model is not null) BatchMetrics.BatchSize.Record(batch.Count, new KeyValuePair<string, object?>("model", _model));
+            foreach (var histogram in _measured) histogram.Record(batch.Count, new KeyValuePair<string, object?>("model", _model));
             var outputs = await _process([.. batch.Select(r => r.Item)], abandoned.Token);
             if (outputs.Length != batch.Count)
                 throw new InvalidOperationException($"the model answered {outputs.Length} results for a batch of {batch.Count}");

@@ -6,7 +6,7 @@ namespace Herald.Grains.Control;
 /// Takes the cluster's run-time changes (deployed and retired pipelines, paused annotators) from the control grain into
 /// this silo; the status reporter calls it before each report, so a report says which change version it applied.
 /// </summary>
-public sealed class ControlSync(IGrainFactory grains, PipelineDeployer deployer, AnnotatorGate gate)
+internal sealed class ControlSync(IGrainFactory grains, PipelineDeployer deployer, AnnotatorGate gate)
 {
     public async Task SyncAsync()
     {

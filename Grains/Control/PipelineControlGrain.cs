@@ -3,7 +3,7 @@ using Herald.Grains.Hosting;
 namespace Herald.Grains.Control;
 
 /// <summary>The cluster's run-time changes (pauses, deployments), kept in the documents storage provider so they outlive the silo holding them.</summary>
-public sealed class PipelineControlGrain([PersistentState("control", HeraldStorage.Control)] IPersistentState<ControlRecord> state) : Grain, IPipelineControlGrain
+internal sealed class PipelineControlGrain([PersistentState("control", HeraldStorage.Control)] IPersistentState<ControlRecord> state) : Grain, IPipelineControlGrain
 {
     public async Task<ControlState> SetPausedAsync(string pipeline, string annotator, bool paused)
     {
@@ -41,7 +41,7 @@ public sealed class PipelineControlGrain([PersistentState("control", HeraldStora
 /// <summary>The cluster's run-time changes as stored: deployed pipelines by tag, paused annotators, and their version.</summary>
 // The alias keeps the name it was first stored under, so existing Redis state still reads.
 [GenerateSerializer, Alias("herald.paused-set")]
-public sealed class ControlRecord
+internal sealed class ControlRecord
 {
     [Id(0)] public long Version { get; set; }
     [Id(1)] public HashSet<string> Paused { get; set; } = [];

@@ -5,6 +5,7 @@ using Herald.Grains.Documents;
 using Herald.Grains.Monitoring;
 using Herald.Grains.Pipelines;
 using Herald.Grains.Publishing;
+using Herald.Grains.Storage;
 using Herald.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +13,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Herald.Grains.Storage;
 
 namespace Herald.Grains.Hosting;
 
@@ -36,7 +36,7 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SharedDeadlines>();
         services.TryAddSingleton(sp => new AnnotatorKindCatalog(sp.GetServices<AnnotatorKind>()));
-        services.TryAddSingleton<AnnotatorInstances>();
+        services.TryAddSingleton(sp => new AnnotatorInstances(sp.GetRequiredService<HeraldMetrics>().Meter));
         // Annotator timeouts must stay below the silo's call timeout, or calls would be cut short: checked when pipelines load.
         services.TryAddSingleton(sp => new PipelineCompiler(sp.GetRequiredService<AnnotatorKindCatalog>())
         {

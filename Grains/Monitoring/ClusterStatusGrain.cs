@@ -1,7 +1,7 @@
 namespace Herald.Grains.Monitoring;
 
 /// <summary>Keeps the two latest reports of each silo; a silo silent for <see cref="Stale"/> is left out (dead or gone).</summary>
-public sealed class ClusterStatusGrain(TimeProvider time) : Grain, IClusterStatusGrain
+internal sealed class ClusterStatusGrain(TimeProvider time) : Grain, IClusterStatusGrain
 {
     private static readonly TimeSpan Stale = TimeSpan.FromSeconds(10);
     private readonly Dictionary<string, (SiloReport Latest, SiloReport? Previous)> _silos = [];

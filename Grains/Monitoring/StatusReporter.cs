@@ -1,7 +1,7 @@
 using Herald.Annotators;
-using Herald.Pipelines;
 using Herald.Grains.Control;
 using Herald.Grains.Pipelines;
+using Herald.Pipelines;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +11,7 @@ namespace Herald.Grains.Monitoring;
 /// Once a second: brings this silo up to the cluster's run-time changes (<see cref="ControlSync"/>), then reports its
 /// <see cref="SiloReport"/> (with the change version it applied) to the cluster status grain.
 /// </summary>
-public sealed class StatusReporter(
+internal sealed class StatusReporter(
     IGrainFactory grains, ILocalSiloDetails silo, PipelineMonitor monitor, ControlSync control, AnnotatorGate gate, IInputLagSource lag,
     PipelineRegistry registry, AnnotatorInstances instances, TimeProvider time, ILogger<StatusReporter> logger)
     : BackgroundService

@@ -17,7 +17,7 @@ namespace Herald.Grains.Storage;
 /// of bytes has nothing to trace. Serializing is also a deep copy, so a stored state never aliases a grain's.
 /// Writes and clears check the version (ETag) the writer holds, as Orleans' providers do.
 /// </remarks>
-public sealed class BoundedMemoryGrainStorage(int capacity, Serializer serializer) : IGrainStorage
+internal sealed class BoundedMemoryGrainStorage(int capacity, Serializer serializer) : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), (byte[] Value, long ETag)> _records = new();
     private readonly ConcurrentQueue<(string, GrainId)> _writeOrder = new();

@@ -8,7 +8,7 @@ namespace Herald.Kafka.Ingestion;
 /// Where each of this silo's partition readers stands against its partition's end: the status view's consumer lag,
 /// and the <c>herald.kafka.lag</c> gauge of the <c>Herald</c> meter.
 /// </summary>
-public sealed class KafkaInputLag : IInputLagSource
+internal sealed class KafkaInputLag : IInputLagSource
 {
     private readonly ConcurrentDictionary<(string Pipeline, string Topic, int Partition), PartitionLag> _readers = new();
 

@@ -63,7 +63,7 @@ internal sealed class KafkaAnnotationSink(HeraldProducer producer, KafkaConnecti
 }
 
 /// <summary>The headers of Herald's central-topic records (names in <see cref="Contracts.RecordHeaders"/>).</summary>
-public static class CentralRecordHeaders
+internal static class CentralRecordHeaders
 {
     /// <summary>The headers of a central-topic record: its pipeline and its event (<c>annotation</c> or <c>complete</c>).</summary>
     public static Headers For(byte[] pipeline, byte[] @event) => new() { { RecordHeaders.Pipeline, pipeline }, { RecordHeaders.Event, @event } };

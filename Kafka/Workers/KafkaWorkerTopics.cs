@@ -15,7 +15,7 @@ namespace Herald.Kafka.Workers;
 /// one <see cref="ResultListener"/> per result topic, matched by correlation id. A result nobody waits for (late, after a
 /// timeout and retry; or a duplicate from a redelivered request) is counted and dropped.
 /// </summary>
-public sealed class KafkaWorkerTopics(KafkaConnection connection, IMeterFactory meters, ILogger<KafkaWorkerTopics> logger) : IWorkerTopics, IDisposable
+internal sealed class KafkaWorkerTopics(KafkaConnection connection, IMeterFactory meters, ILogger<KafkaWorkerTopics> logger) : IWorkerTopics, IDisposable
 {
     private readonly Counter<long> _unmatched = meters.Create(HeraldMeter.Name).CreateCounter<long>("herald.remote.unmatched_results", "{result}",
         "kafka worker results that no request waited for: late (after a timeout) or duplicates");

@@ -1,3 +1,5 @@
+using Herald.Contracts;
+
 namespace Herald.Warehouse;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed class WarehouseOptions
     /// <summary>Kafka bootstrap servers; a silo fills in its own cluster's when empty.</summary>
     public string? BootstrapServers { get; set; }
 
-    public string Topic { get; set; } = "herald.annotations";
+    public string Topic { get; set; } = DefaultTopics.Annotations;
 
     /// <summary>The sink's own consumer group: its committed offsets say what the warehouse holds.</summary>
     public string ConsumerGroup { get; set; } = "herald-warehouse";

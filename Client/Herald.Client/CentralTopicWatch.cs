@@ -22,10 +22,13 @@ internal sealed class CentralTopicWatch(ConsumerConfig config, string topic, str
         var consumer = new ConsumerBuilder<byte[]?, byte[]>(config).Build();
         try
         {
-            var partitions = Partitions(consumer.Handle, topic, config.BootstrapServers);
             // Positions are fixed by the first MoveNextAsync, not when a group rebalance eventually assigns them: nothing
-            // completing after it is missed.
-            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, fromBeginning ? Offset.Beginning : consumer.QueryWatermarkOffsets(p, MetadataTimeout).High)));
+            // completing after it is missed. The metadata requests block: off the caller's thread.
+            await Task.Run(() =>
+            {
+                var partitions = Partitions(consumer.Handle, topic, config.BootstrapServers);
+                consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, fromBeginning ? Offset.Beginning : consumer.QueryWatermarkOffsets(p, MetadataTimeout).High)));
+            }, cancellationToken);
         }
         catch
         {

@@ -58,13 +58,14 @@ public sealed class HeraldClient : IDisposable
 
     /// <summary>Produces documents given as raw JSON objects (each with at least <c>id</c> and <c>text</c>), unchanged.</summary>
     public Task<int> SubmitAsync(IEnumerable<JsonObject> documents, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        ProduceAsync(documents.Select(d => (d["id"]?.GetValue<string>() ?? throw new ArgumentException("every document needs an 'id'"),
+        ProduceAsync(documents.Select(d => (d["id"] is JsonValue id && id.TryGetValue<string>(out var key) ? key : throw new ArgumentException("every document needs a string 'id'"),
             Encoding.UTF8.GetBytes(d.ToJsonString()))), progress, cancellationToken);
 
     private async Task<int> ProduceAsync(IEnumerable<(string Id, byte[] Value)> documents, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         using var producer = new ProducerBuilder<string, byte[]>(KafkaConfig(new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, LingerMs = 5, MessageTimeoutMs = 30_000 })).Build();
-        CentralTopicWatch.Partitions(producer.Handle, _options.InputTopic, _options.KafkaBootstrapServers);
+        // A metadata request blocks (up to 10 s): off the caller's thread, and cancellable while it waits.
+        await Task.Run(() => CentralTopicWatch.Partitions(producer.Handle, _options.InputTopic, _options.KafkaBootstrapServers), cancellationToken);
         var sent = new List<Task>();
         var acknowledged = 0;
         foreach (var (id, value) in documents)
@@ -82,6 +83,12 @@ public sealed class HeraldClient : IDisposable
         {
             await Task.WhenAll(sent);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Deliveries in flight end with the producer; their outcomes no longer matter to a cancelled submit.
+            await Task.WhenAll(sent.Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default)));
+            throw;
+        }
         catch (ProduceException<string, byte[]> e)
         {
             throw new HeraldUnreachableException($"Kafka at {_options.KafkaBootstrapServers} did not acknowledge document '{e.DeliveryResult.Message.Key}': {e.Error.Reason}", e);
@@ -90,8 +97,9 @@ public sealed class HeraldClient : IDisposable
     }
 
     /// <summary>
-    /// The <c>complete</c> records of a pipeline as they arrive on the central topic: from now, or from the beginning of what
-    /// the topic holds. One consumer reads on its own thread; the sequence ends when <paramref name="cancellationToken"/> is cancelled.
+    /// The <c>complete</c> records of a pipeline as they arrive on the central topic: from the first <c>MoveNextAsync</c>, or
+    /// from the beginning of what the topic holds. One consumer reads on its own thread; cancelling
+    /// <paramref name="cancellationToken"/> stops it and the enumeration throws <see cref="OperationCanceledException"/>.
     /// </summary>
     public IAsyncEnumerable<DocumentRecord> WatchAsync(string pipeline, bool fromBeginning = false, CancellationToken cancellationToken = default) =>
         new CentralTopicWatch(KafkaConfig(new ConsumerConfig { GroupId = $"herald-watch-{Guid.NewGuid():n}", EnableAutoCommit = false }),
@@ -100,7 +108,7 @@ public sealed class HeraldClient : IDisposable
     /// <summary>Runs a text through a pipeline and returns the whole record; published to the central topic only if asked.</summary>
     public async Task<DocumentRecord> AnnotateAsync(string pipeline, string text, string? title = null, bool publish = false, CancellationToken cancellationToken = default) =>
         (await SendAsync(HttpMethod.Post, "api/annotate", JsonContent.Create(new AnnotateRequest(pipeline, text, title, publish), HeraldRequestJson.Default.AnnotateRequest),
-            ContractsJson.Default.DocumentRecord, cancellationToken))!;
+            ContractsJson.Default.DocumentRecord, cancellationToken));
 
     /// <summary>
     /// Runs a document again on a pipeline's current version, recorded and published, reusing <paramref name="reuse"/> where
@@ -108,7 +116,7 @@ public sealed class HeraldClient : IDisposable
     /// </summary>
     public async Task<DocumentRecord> BackfillAsync(string pipeline, JsonObject document, IReadOnlyList<ReusedAnnotation> reuse, CancellationToken cancellationToken = default) =>
         (await SendAsync(HttpMethod.Post, "api/backfill", JsonContent.Create(new BackfillRequest(pipeline, document, reuse), HeraldRequestJson.Default.BackfillRequest),
-            ContractsJson.Default.DocumentRecord, cancellationToken))!;
+            ContractsJson.Default.DocumentRecord, cancellationToken));
 
     /// <summary>A document's current state in a pipeline, or null when the cluster does not know it.</summary>
     public async Task<DocumentRecord?> GetDocumentAsync(string pipeline, string id, CancellationToken cancellationToken = default)
@@ -124,30 +132,31 @@ public sealed class HeraldClient : IDisposable
     }
 
     public async Task<IReadOnlyList<PipelineInfo>> GetPipelinesAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync(HttpMethod.Get, "api/pipelines", null, HeraldClientJson.Default.IReadOnlyListPipelineInfo, cancellationToken))!;
+        (await SendAsync(HttpMethod.Get, "api/pipelines", null, HeraldClientJson.Default.IReadOnlyListPipelineInfo, cancellationToken));
 
     /// <summary>Per pipeline and annotator throughput, latency, running, waiting, errors; per partition lag.</summary>
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync(HttpMethod.Get, "api/status", null, HeraldClientJson.Default.ClusterStatus, cancellationToken))!;
+        (await SendAsync(HttpMethod.Get, "api/status", null, HeraldClientJson.Default.ClusterStatus, cancellationToken));
 
     /// <summary>Validates and deploys a pipeline definition; a rejected one throws <see cref="HeraldApiException"/> with every error.</summary>
     public async Task<Deployment> DeployPipelineAsync(string tag, string yaml, CancellationToken cancellationToken = default) =>
         (await SendAsync(HttpMethod.Put, $"api/pipelines/{Uri.EscapeDataString(tag)}", new StringContent(yaml, Encoding.UTF8, "application/yaml"),
-            HeraldClientJson.Default.Deployment, cancellationToken))!;
+            HeraldClientJson.Default.Deployment, cancellationToken));
 
     public async Task<Retirement> RetirePipelineAsync(string tag, CancellationToken cancellationToken = default) =>
-        (await SendAsync(HttpMethod.Delete, $"api/pipelines/{Uri.EscapeDataString(tag)}", null, HeraldClientJson.Default.Retirement, cancellationToken))!;
+        (await SendAsync(HttpMethod.Delete, $"api/pipelines/{Uri.EscapeDataString(tag)}", null, HeraldClientJson.Default.Retirement, cancellationToken));
 
     public async Task<AnnotatorPause> SetPausedAsync(string pipeline, string annotator, bool paused, CancellationToken cancellationToken = default) =>
         (await SendAsync(HttpMethod.Post, $"api/annotators/{Uri.EscapeDataString(pipeline)}/{Uri.EscapeDataString(annotator)}/{(paused ? "pause" : "resume")}", null,
-            HeraldClientJson.Default.AnnotatorPause, cancellationToken))!;
+            HeraldClientJson.Default.AnnotatorPause, cancellationToken));
 
-    private async Task<T?> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         try
         {
-            response = await _http.SendAsync(new HttpRequestMessage(method, path) { Content = content }, cancellationToken);
+            response = await _http.SendAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or BrokenCircuitException)
         {
@@ -160,7 +169,8 @@ public sealed class HeraldClient : IDisposable
         using (response)
         {
             if (response.IsSuccessStatusCode)
-                return response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync(type, cancellationToken);
+                return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+                    ?? throw new HeraldApiException((int)response.StatusCode, "empty answer", $"{method} {path} answered {(int)response.StatusCode} without a body", []);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
                 ? JsonSerializer.Deserialize(body, HeraldRequestJson.Default.Problem) : null;

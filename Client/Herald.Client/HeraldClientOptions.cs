@@ -48,7 +48,8 @@ internal sealed class HeraldClientOptionsValidator : IValidateOptions<HeraldClie
         if (string.IsNullOrWhiteSpace(options.KafkaBootstrapServers)) problems.Add("KafkaBootstrapServers must name at least one broker (host:port)");
         if (string.IsNullOrWhiteSpace(options.InputTopic)) problems.Add("InputTopic must not be empty");
         if (string.IsNullOrWhiteSpace(options.AnnotationsTopic)) problems.Add("AnnotationsTopic must not be empty");
-        if (options.Timeout <= TimeSpan.Zero) problems.Add($"Timeout must be positive (was {options.Timeout})");
+        if (options.Timeout < TimeSpan.FromMilliseconds(10) || options.Timeout > TimeSpan.FromDays(1))
+            problems.Add($"Timeout must be between 10 ms and a day (was {options.Timeout})");
         if (options.Retries is < 0 or > 10) problems.Add($"Retries must be between 0 and 10 (was {options.Retries})");
         if (options.RetryDelay < TimeSpan.Zero) problems.Add($"RetryDelay must not be negative (was {options.RetryDelay})");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -4,7 +4,7 @@ namespace Herald.Grains.Control;
 
 /// <summary>
 /// Holds document runs at paused annotators in this silo. The paused set is the cluster's (<see cref="IPipelineControlGrain"/>),
-/// refreshed every second by <see cref="StatusReporter"/> and at once on the silo that changed it. A held run waits
+/// refreshed every second by <see cref="ControlLoop"/> and at once on the silo that changed it. A held run waits
 /// without a deadline (its annotator's timeout starts when it is released), so pausing fails and loses nothing.
 /// </summary>
 public sealed class AnnotatorGate(PipelineMonitor monitor)

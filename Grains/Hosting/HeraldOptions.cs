@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Herald.Grains.Hosting;
 
 /// <summary>Configuration section <c>Herald</c>.</summary>
@@ -23,4 +25,17 @@ public static class HeraldStorage
 
     /// <summary>Run-time changes made through the API (pauses, deployments): small, and never evicted.</summary>
     public const string Control = "herald-control";
+}
+
+/// <summary>Fails silo start-up, naming every problem, when Herald's own options cannot work.</summary>
+internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HeraldOptions options)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.PipelinesPath)) problems.Add("Herald:PipelinesPath must name a folder or file of pipeline definitions");
+        if (options.CompletedDocumentsInMemory < 1)
+            problems.Add($"Herald:CompletedDocumentsInMemory ({options.CompletedDocumentsInMemory}) must be at least 1");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

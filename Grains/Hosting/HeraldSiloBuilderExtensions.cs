@@ -29,7 +29,8 @@ public static class HeraldSiloBuilderExtensions
     public static ISiloBuilder AddHerald(this ISiloBuilder silo, Action<HeraldOptions>? configure = null)
     {
         var services = silo.Services;
-        var options = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.Section);
+        var options = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>();
         if (configure is not null) options.Configure(configure);
 
         foreach (var kind in BuiltInKinds.All) services.AddSingleton(kind);
@@ -51,9 +52,9 @@ public static class HeraldSiloBuilderExtensions
         services.TryAddSingleton<AnnotatorGate>();
         services.TryAddSingleton<DocumentRunServices>();
         services.TryAddSingleton<PipelineDeployer>();
-        services.TryAddSingleton<ControlSync>();
+        services.TryAddSingleton<StatusReporter>();
         services.TryAddSingleton<IInputLagSource, NoInputLag>();
-        services.AddHostedService<StatusReporter>();
+        services.AddHostedService<ControlLoop>();
         services.TryAddSingleton<IAnnotationSink, NoAnnotationSink>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PipelineFolderLoader>();
 

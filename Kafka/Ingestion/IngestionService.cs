@@ -33,7 +33,7 @@ internal sealed class IngestionService(KafkaConnection connection, IDeployedPipe
 
     private async Task ReconcileLoopAsync()
     {
-        using var timer = new PeriodicTimer(ReconcilePeriod);
+        using var timer = new PeriodicTimer(ReconcilePeriod, connection.Time);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token)) Reconcile();

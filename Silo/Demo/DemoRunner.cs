@@ -62,7 +62,7 @@ internal sealed class DemoRunner(DemoOptions options, KafkaConnection kafka, IHo
         while (seen.Count < expected.Count && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } record) continue;
-            if (Header(record, RecordHeaders.Event) != "complete" || Header(record, RecordHeaders.Pipeline) != options.Pipeline) continue;
+            if (Header(record, RecordHeaders.Event) != RecordEvents.Complete || Header(record, RecordHeaders.Pipeline) != options.Pipeline) continue;
             var document = JsonDocument.Parse(record.Message.Value).RootElement.Clone();
             if (!seen.Add(document.GetProperty("id").GetString()!)) continue; // at-least-once: a repeat is possible
             results.Add(document);

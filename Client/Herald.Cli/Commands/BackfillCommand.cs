@@ -27,7 +27,7 @@ public static class BackfillCommand
         var since = new Option<DateTimeOffset?>("--since") { Description = "only documents published (warehouse: else completed; input: written to the topic) since this time" };
         var where = new Option<string?>("--where") { Description = "SQL over the warehouse's documents columns, e.g. \"source = 'The Quarterly Wire'\" (with --from warehouse)" };
         var database = new Option<string>("--database") { Description = "the DuckDB warehouse (earlier results to reuse)", DefaultValueFactory = _ => "herald.duckdb" };
-        var topic = new Option<string>("--topic") { Description = "the input topic (with --from input)", DefaultValueFactory = _ => "herald.documents" };
+        var topic = new Option<string>("--topic") { Description = "the input topic (with --from input)", DefaultValueFactory = _ => DefaultTopics.Input };
         var concurrency = new Option<int>("--concurrency") { Description = "documents in flight", DefaultValueFactory = _ => 8 };
         var state = new Option<string?>("--progress-file") { Description = "where finished ids are kept for resuming (default: .herald-backfill-PIPELINE)" };
         var command = cluster.With(new Command("backfill", "run history through a pipeline's current version, reusing unchanged annotations")

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Herald.Client;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Herald.Cli.Commands;
@@ -37,6 +38,16 @@ public sealed class ClusterConnection
         try
         {
             return await body();
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures) console.MarkupLineInterpolated($"[red]error[/] {failure} (--url, --kafka)");
+            return BadInput;
+        }
+        catch (UriFormatException e)
+        {
+            console.MarkupLineInterpolated($"[red]error[/] --url is not an address: {e.Message}");
+            return BadInput;
         }
         catch (HeraldUnreachableException e)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Herald.Contracts;
 using Herald.Kafka.Embedded;
 using Spectre.Console;
 
@@ -18,7 +19,7 @@ public static class DevCommand
         var topics = new Option<string[]>("--topic")
         {
             Description = "topics to create (repeatable)",
-            DefaultValueFactory = _ => ["herald.documents", "herald.annotations", "herald.deadletter"],
+            DefaultValueFactory = _ => [DefaultTopics.Input, DefaultTopics.Annotations, DefaultTopics.DeadLetters],
             AllowMultipleArgumentsPerToken = true,
         };
         var broker = new Command("broker", "run the embedded Kafka-protocol broker on loopback until stopped (Ctrl+C)") { port, partitions, topics };

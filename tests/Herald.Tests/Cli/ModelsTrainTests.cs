@@ -40,6 +40,14 @@ public sealed class ModelsTrainTests
         Assert.Contains("| true \\ predicted | funding_round | acquisition | leadership_hire | other |", card);
         var pipeline = System.Text.RegularExpressions.Regex.Match(card, @"### The pipeline \(event-type only where relevance says relevant, else other\) on the evaluation set: accuracy (0\.\d+)");
         Assert.True(pipeline.Success && double.Parse(pipeline.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.85, card);
+
+        // Deterministic: the same data gives the same bytes, so re-training never trips a deployed name@version's changed-file guard.
+        var again = Directory.CreateTempSubdirectory("herald-models-").FullName;
+        var (againExit, againPrinted) = await HeraldCli.RunAsync("models", "train", "--heads", "events",
+            "--data", Path.Combine(AppContext.BaseDirectory, "models", "news-events.jsonl"), "--out", again);
+        Assert.True(againExit == 0, againPrinted);
+        foreach (var file in new[] { NewsHeads.RelevanceFile, NewsHeads.EventTypeFile })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(output, file)), File.ReadAllBytes(Path.Combine(again, file)));
     }
 
     [Fact]

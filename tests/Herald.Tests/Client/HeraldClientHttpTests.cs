@@ -137,7 +137,7 @@ public sealed class HeraldClientHttpTests : IAsyncLifetime
 
         Assert.Equal(
             ["Url must be an absolute http or https address (was 'ftp://herald/')", "KafkaBootstrapServers must name at least one broker (host:port)",
-                "Timeout must be positive (was 00:00:00)", "Retries must be between 0 and 10 (was 11)"],
+                "Timeout must be between 10 ms and a day (was 00:00:00)", "Retries must be between 0 and 10 (was 11)"],
             error.Failures);
     }
 

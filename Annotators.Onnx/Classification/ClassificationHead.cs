@@ -6,14 +6,14 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Herald.Annotators.Onnx.Classification;
 
 /// <summary>What a head scores: a feature vector (an embedding), or text for a model that takes text.</summary>
-public readonly record struct HeadInput(float[]? Vector, string? Text);
+internal readonly record struct HeadInput(float[]? Vector, string? Text);
 
 /// <summary>
 /// A classification head on one shared <see cref="InferenceSession"/>: a batch of feature vectors (or of texts, for a
 /// model with a string input) in, one probability distribution over <see cref="Labels"/> per row out. The signature is
 /// checked when it loads.
 /// </summary>
-public sealed class ClassificationHead : IDisposable
+internal sealed class ClassificationHead : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _inputName;

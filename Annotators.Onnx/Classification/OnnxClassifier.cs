@@ -10,7 +10,7 @@ namespace Herald.Annotators.Onnx.Classification;
 /// A classification head over an embedding: value <c>{"label", "score", "distribution": {"label": p, ...}}</c>.
 /// Concurrent documents are scored in shared batches.
 /// </summary>
-public sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOptions options) : IAnnotator, IMeasuredAnnotator
+internal sealed class OnnxClassifier(ClassificationHead head, OnnxClassifierOptions options) : IAnnotator, IMeasuredAnnotator
 {
     public const string TextInput = "text";
 

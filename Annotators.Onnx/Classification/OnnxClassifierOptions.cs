@@ -1,7 +1,7 @@
 namespace Herald.Annotators.Onnx.Classification;
 
 /// <summary>Options of the <c>onnx-classifier</c> kind.</summary>
-public sealed class OnnxClassifierOptions
+internal sealed class OnnxClassifierOptions
 {
     /// <summary>The .onnx head, relative to the pipeline file: one float input [batch, dimensions], scores out.</summary>
     public string? Model { get; set; }

@@ -3,7 +3,7 @@ using Herald.Annotators.Onnx.Serving;
 namespace Herald.Annotators.Onnx.Embeddings;
 
 /// <summary>A loaded sentence encoder with the micro-batcher that feeds it; one per model and settings per process.</summary>
-public sealed class EmbeddingModel
+internal sealed class EmbeddingModel
 {
     private long _batches;
     private long _documents;

@@ -7,7 +7,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace Herald.Annotators.Onnx.Embeddings;
 
 /// <summary>Options of the <c>onnx-embedding</c> kind.</summary>
-public sealed class OnnxEmbeddingOptions
+internal sealed class OnnxEmbeddingOptions
 {
     /// <summary><c>all-MiniLM-L6-v2</c> (shipped), its int8 quantization <c>all-MiniLM-L6-v2-int8</c>, or a path to an .onnx sentence encoder (relative to the pipeline file).</summary>
     public string Model { get; set; } = BuiltInModels.MiniLm;
@@ -38,7 +38,7 @@ public sealed class OnnxEmbeddingOptions
 }
 
 /// <summary>Embeds a document with a sentence-transformer; value <c>{"model", "dimensions", "vector": [...]}</c>.</summary>
-public sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator, IMeasuredAnnotator
+internal sealed class OnnxEmbeddingAnnotator(EmbeddingModel embeddings, string model, OnnxEmbeddingOptions options) : IAnnotator, IMeasuredAnnotator
 {
     /// <summary>The encoders loaded in this process so far (for benchmarks and metrics: batch sizes gathered).</summary>
     public static IEnumerable<EmbeddingModel> LoadedModels => ModelCache.Loaded<EmbeddingModel>();

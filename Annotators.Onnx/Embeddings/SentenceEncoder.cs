@@ -9,7 +9,7 @@ namespace Herald.Annotators.Onnx.Embeddings;
 /// A sentence-transformer: tokenizer + ONNX encoder + mean pooling over the attention mask + L2 normalisation.
 /// One <see cref="InferenceSession"/>, safe to run from many threads; a batch is padded to its longest text.
 /// </summary>
-public sealed class SentenceEncoder : IDisposable
+internal sealed class SentenceEncoder : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly BertTextTokenizer _tokenizer;

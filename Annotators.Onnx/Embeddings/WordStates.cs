@@ -6,7 +6,7 @@ namespace Herald.Annotators.Onnx.Embeddings;
 /// The encoder's contextual state of every word of one encoded text (the state of the word's first word piece), for
 /// the heads that read words (entities, roles). Kept in the silo, never on the central topic: a 100-word text is 150 KB.
 /// </summary>
-public sealed record WordStates(string Text, (int Start, int End)[] Words, float[] Values, int Dimensions)
+internal sealed record WordStates(string Text, (int Start, int End)[] Words, float[] Values, int Dimensions)
 {
     public ReadOnlySpan<float> Of(int word) => Values.AsSpan(word * Dimensions, Dimensions);
 }
@@ -16,7 +16,7 @@ public sealed record WordStates(string Text, (int Start, int End)[] Words, float
 /// instead of running the encoder again. Bounded by bytes; the oldest go first (heads run within moments of their
 /// embedding, so age is what matters). A miss (evicted, or the head ran on another silo) costs one more encoding.
 /// </summary>
-public sealed class WordStateCache(long maxBytes)
+internal sealed class WordStateCache(long maxBytes)
 {
     public static WordStateCache Shared { get; } = new(64L << 20);
 

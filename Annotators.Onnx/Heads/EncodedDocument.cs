@@ -9,7 +9,7 @@ namespace Herald.Annotators.Onnx.Heads;
 /// alone); only when they are gone (evicted, or this head runs on another silo) is the document encoded again, by the
 /// same loaded encoder, and <see cref="Reencoded"/> counts it.
 /// </summary>
-public static class EncodedDocument
+internal static class EncodedDocument
 {
     private static long _reencoded;
 

@@ -10,7 +10,7 @@ namespace Herald.Annotators.Onnx.Heads;
 /// together (Viterbi: the likeliest sequence in which I-X only follows B-X or I-X), so a name is not cut in two where
 /// one word alone looks like something else; a hyphen joins ("Okafor-Penn") and a legal form keeps its full stop ("Inc.").
 /// </summary>
-public sealed class EntityHead(ClassificationHead head)
+internal sealed class EntityHead(ClassificationHead head)
 {
     private static readonly HashSet<string> DottedForms = new(StringComparer.OrdinalIgnoreCase)
     {

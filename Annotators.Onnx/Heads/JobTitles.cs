@@ -6,7 +6,7 @@ namespace Herald.Annotators.Onnx.Heads;
 /// Job titles as news writes them ("chief financial officer", "CFO", "chair of its board", "head of Europe",
 /// "managing director and CEO"): the candidates among which the role head picks the appointee's.
 /// </summary>
-public static partial class JobTitles
+internal static partial class JobTitles
 {
     public static IEnumerable<(string Text, int Start, int End)> Find(string text) =>
         Pattern().Matches(text).Select(m => (m.Value, m.Index, m.Index + m.Length));

@@ -5,7 +5,7 @@ using Herald.Annotators.Onnx.Serving;
 namespace Herald.Annotators.Onnx.Heads;
 
 /// <summary>Options of the <c>onnx-entity-head</c> kind.</summary>
-public sealed class OnnxEntityHeadOptions
+internal sealed class OnnxEntityHeadOptions
 {
     /// <summary>The head (.onnx, relative to the pipeline file) that <c>herald models train</c> writes: entities-1.onnx.</summary>
     public string? Model { get; set; }
@@ -23,7 +23,7 @@ public sealed class OnnxEntityHeadOptions
 /// encoder that made the document's embedding is not run again. Value <c>{"entities": [{"text", "label", "start",
 /// "end", "score"}]}</c> plus spans, the shape of the <c>entities</c> kind's, so either can be the pipeline's.
 /// </summary>
-public sealed class OnnxEntityHead(EntityHead head, string? trainedOn, OnnxEntityHeadOptions options) : IAnnotator
+internal sealed class OnnxEntityHead(EntityHead head, string? trainedOn, OnnxEntityHeadOptions options) : IAnnotator
 {
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxEntityHeadOptions>(
         "onnx-entity-head", "companies, people and job titles from a head over the embedding encoder's word states", Create, Check);

@@ -7,7 +7,7 @@ using Herald.Annotators.Onnx.Serving;
 namespace Herald.Annotators.Onnx.Heads;
 
 /// <summary>Options of the <c>onnx-role-head</c> kind: the head file, and which dependencies are its encoder, entities, event type and money.</summary>
-public sealed class OnnxRoleHeadOptions
+internal sealed class OnnxRoleHeadOptions
 {
     /// <summary>The head (.onnx, relative to the pipeline file) that <c>herald models train</c> writes: roles-1.onnx.</summary>
     public string? Model { get; set; }
@@ -25,7 +25,7 @@ public sealed class OnnxRoleHeadOptions
 /// total to $120 million" is $75 million) and the appointee's title, from a head over the encoder's word states.
 /// Value <c>{"parties": [{"name", "label", "role", "score", "start", "end"}], "amount": {...} | null, "title": {...} | null}</c>.
 /// </summary>
-public sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadOptions options) : IAnnotator
+internal sealed class OnnxRoleHead(RoleHead head, string? trainedOn, OnnxRoleHeadOptions options) : IAnnotator
 {
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxRoleHeadOptions>(
         "onnx-role-head", "roles of a signal's parties, its amount and the appointee's title, from a head over the encoder's word states", Create,

@@ -4,7 +4,7 @@ using Herald.Annotators.Onnx.Embeddings;
 namespace Herald.Annotators.Onnx.Heads;
 
 /// <summary>A span for the role head, in the document text's offsets.</summary>
-public sealed record RoleCandidate(SpanKind Kind, string Text, int Start, int End)
+internal sealed record RoleCandidate(SpanKind Kind, string Text, int Start, int End)
 {
     /// <summary>
     /// The spans the role head looks at, in text order, the same in training and serving: the companies and people
@@ -22,14 +22,14 @@ public sealed record RoleCandidate(SpanKind Kind, string Text, int Start, int En
 }
 
 /// <summary>A span with the role the head gave it (among those its kind and the event allow) and that role's probability.</summary>
-public sealed record RoledSpan(RoleCandidate Span, string Role, double Score);
+internal sealed record RoledSpan(RoleCandidate Span, string Role, double Score);
 
 /// <summary>
 /// Roles of a signal's parties and which amount is the event's: an ONNX head scores each span's
 /// <see cref="SpanFeatures"/> over <see cref="SignalRoles.Labels"/>; each span takes the likeliest label its kind and
 /// the event type allow. A party mentioned several times takes the role its mentions agree on most.
 /// </summary>
-public sealed class RoleHead(ClassificationHead head)
+internal sealed class RoleHead(ClassificationHead head)
 {
     public ClassificationHead Model => head;
 

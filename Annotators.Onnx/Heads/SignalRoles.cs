@@ -1,7 +1,7 @@
 namespace Herald.Annotators.Onnx.Heads;
 
 /// <summary>The role head's labels, and which of them a span may take given its kind and the event type.</summary>
-public static class SignalRoles
+internal static class SignalRoles
 {
     public const string None = "none";
     public const string Amount = "amount";

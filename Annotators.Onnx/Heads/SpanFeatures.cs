@@ -3,14 +3,14 @@ using Herald.Annotators.Onnx.Embeddings;
 namespace Herald.Annotators.Onnx.Heads;
 
 /// <summary>What a span is, for the role head: a company, a person, an amount of money, or a job title.</summary>
-public enum SpanKind { Organization, Person, Money, JobTitle }
+internal enum SpanKind { Organization, Person, Money, JobTitle }
 
 /// <summary>
 /// What the role head sees of one span (a company, a person or an amount): the mean state of its words, of the three
 /// words before and after it, the states of the words right next to it, its kind, the event type, where it stands among
 /// the spans of its kind, and the role the word rules (<c>PartyRoles</c>) would give it, as one more opinion.
 /// </summary>
-public static class SpanFeatures
+internal static class SpanFeatures
 {
     public static readonly string[] EventTypes = ["funding_round", "acquisition", "leadership_hire", "other"];
 

@@ -6,7 +6,7 @@ namespace Herald.Annotators.Onnx.Heads;
 /// What the entity head sees of one word: its contextual state, its neighbours' states, and its shape. MiniLM is
 /// uncased, so capitalisation and the like must come from the text itself. Training and serving build it here alike.
 /// </summary>
-public static class WordFeatures
+internal static class WordFeatures
 {
     public const int ShapeCount = 14;
 

@@ -7,7 +7,7 @@ namespace Herald.Annotators.Onnx.Models;
 /// and pools the model itself.
 /// Its int8 copy (<see cref="MiniLmInt8"/>) is quantized from those bytes on first use, so no second 60 MB file is shipped.
 /// </summary>
-public static class BuiltInModels
+internal static class BuiltInModels
 {
     public const string MiniLm = "all-MiniLM-L6-v2";
     public const string MiniLmInt8 = "all-MiniLM-L6-v2-int8";

@@ -4,7 +4,7 @@ using Onnx;
 namespace Herald.Annotators.Onnx.Quantization;
 
 /// <summary>What <see cref="DynamicQuantizer"/> changed: weight MatMuls rewritten, and the weight bytes before and after.</summary>
-public sealed record QuantizationSummary(int MatMuls, long FloatWeightBytes, long Int8WeightBytes);
+internal sealed record QuantizationSummary(int MatMuls, long FloatWeightBytes, long Int8WeightBytes);
 
 /// <summary>
 /// Dynamic int8 quantization of an ONNX model: every MatMul whose second input is a constant float matrix [K, N] gets
@@ -12,7 +12,7 @@ public sealed record QuantizationSummary(int MatMuls, long FloatWeightBytes, lon
 /// (DynamicQuantizeLinear → MatMulInteger → Cast → Mul, the pattern ONNX Runtime fuses into one integer kernel that
 /// uses AVX-512 VNNI here). Everything else (embeddings, layer norms, attention scores) stays float.
 /// </summary>
-public static class DynamicQuantizer
+internal static class DynamicQuantizer
 {
     private const int Float = (int)TensorProto.Types.DataType.Float;
     private const int Int8 = (int)TensorProto.Types.DataType.Int8;

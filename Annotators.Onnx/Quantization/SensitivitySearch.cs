@@ -5,7 +5,7 @@ namespace Herald.Annotators.Onnx.Quantization;
 /// quantized alone and scored, and the most damaging ones are kept float, worst first, until the whole model scores
 /// at least the minimum. (In MiniLM one matrix, the first layer's feed-forward output, carries most of the loss.)
 /// </summary>
-public static class SensitivitySearch
+internal static class SensitivitySearch
 {
     /// <param name="score">The quality of a candidate model, higher is better (for an encoder: the lowest embedding cosine to the original).</param>
     /// <returns>The MatMuls to keep float (empty when full quantization already holds), or null when <paramref name="maxFloat"/> are not enough.</returns>

@@ -4,7 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Herald.Annotators.Onnx.Serving;
 
 /// <summary>The standard inputs of a BERT-style model for a batch, padded to its longest row.</summary>
-public static class BertInputs
+internal static class BertInputs
 {
     /// <summary>input_ids and attention_mask int64 [batch, longest] (and zero token_type_ids when the model has them).</summary>
     public static List<NamedOnnxValue> Create(IReadOnlyList<int[]> rows, int paddingId, bool withTokenTypes)

@@ -8,7 +8,7 @@ namespace Herald.Annotators.Onnx.Serving;
 /// of the key, so a file replaced in place is loaded afresh rather than served from the old load. A model that fails to
 /// load is not cached, so a fixed file can be retried.
 /// </summary>
-public static class ModelCache
+internal static class ModelCache
 {
     private static readonly ConcurrentDictionary<(Type Model, object Key, string Files), Lazy<object>> Models = new();
 

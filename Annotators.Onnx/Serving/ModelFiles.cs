@@ -6,7 +6,7 @@ namespace Herald.Annotators.Onnx.Serving;
 /// Opens model files for annotator kinds with errors that name the file: a missing file or an unreadable model is
 /// a configuration problem found when the pipeline loads, not at the first document.
 /// </summary>
-public static class ModelFiles
+internal static class ModelFiles
 {
     /// <summary>The absolute path of an option naming a file relative to the pipeline; the file must exist.</summary>
     public static string Resolve(string option, string? path, AnnotatorSpec spec)

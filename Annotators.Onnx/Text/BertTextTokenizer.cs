@@ -12,7 +12,7 @@ namespace Herald.Annotators.Onnx.Text;
 /// what BERT calls punctuation, ASCII punctuation and Unicode P* characters, while other symbols stay attached
 /// ("€37" -> "€", "##37").
 /// </summary>
-public sealed partial class BertTextTokenizer
+internal sealed partial class BertTextTokenizer
 {
     private static readonly string[] Specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
@@ -77,4 +77,4 @@ public sealed partial class BertTextTokenizer
 }
 
 /// <summary>Token ids with, per token, the index of its word in <see cref="Words"/> (-1 for [CLS] and [SEP]).</summary>
-public sealed record WordPieces(int[] Ids, int[] WordOfToken, (int Start, int End)[] Words);
+internal sealed record WordPieces(int[] Ids, int[] WordOfToken, (int Start, int End)[] Words);

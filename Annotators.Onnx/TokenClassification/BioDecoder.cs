@@ -1,7 +1,7 @@
 namespace Herald.Annotators.Onnx.TokenClassification;
 
 /// <summary>An entity found in the text: UTF-16 offsets into it (end exclusive) and the mean score of its words.</summary>
-public sealed record Entity(string Text, string Label, int Start, int End, double Score);
+internal sealed record Entity(string Text, string Label, int Start, int End, double Score);
 
 /// <summary>
 /// Turns per-word labels into entities. Each word takes the label of its first word piece (sub-word aggregation
@@ -9,7 +9,7 @@ public sealed record Entity(string Text, string Label, int Start, int End, doubl
 /// of type X; an I-X that follows anything else starts one too (IOB1 and sloppy models); O ends it. Labels without a
 /// prefix ("PER") behave like I-.
 /// </summary>
-public static class BioDecoder
+internal static class BioDecoder
 {
     public static IReadOnlyList<Entity> Decode(string text, IReadOnlyList<(int Start, int End)> words, IReadOnlyList<(string Label, double Score)> wordLabels, double minScore)
     {

@@ -8,7 +8,7 @@ namespace Herald.Annotators.Onnx.TokenClassification;
 /// Named entities from a token-classification model. Output has the same shape as the <c>entities</c> kind's, so the
 /// two are interchangeable: <c>{"entities": [{"text", "label", "start", "end", "score"}]}</c> plus one span per entity.
 /// </summary>
-public sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnotator, IMeasuredAnnotator
+internal sealed class OnnxTokenClassifier(TokenClassificationModel model) : IAnnotator, IMeasuredAnnotator
 {
     public static AnnotatorKind Kind { get; } = new AnnotatorKind<OnnxTokenClassifierOptions>(
         "onnx-token-classifier", "ONNX token classification (NER): BIO-decoded entity spans with character offsets and scores", Create, Check);

@@ -5,7 +5,7 @@ namespace Herald.Annotators.Onnx.TokenClassification;
 /// <c>model: ner/model.onnx</c>, <c>vocabulary: ner/vocab.txt</c>, <c>labels: ner/config.json</c> (and
 /// <c>lowercase: false</c> for a cased model).
 /// </summary>
-public sealed class OnnxTokenClassifierOptions
+internal sealed class OnnxTokenClassifierOptions
 {
     /// <summary>The .onnx model: input_ids, attention_mask (and token_type_ids) in, logits [batch, sequence, labels] out.</summary>
     public string? Model { get; set; }

@@ -11,7 +11,7 @@ namespace Herald.Annotators.Onnx.TokenClassification;
 /// attention_mask (and token_type_ids when present) as int64 [batch, sequence]; logits [batch, sequence, labels].
 /// A batch is padded to its longest text. The signature and the label count are checked when it loads.
 /// </summary>
-public sealed class TokenClassificationModel : IDisposable
+internal sealed class TokenClassificationModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly BertTextTokenizer _tokenizer;

@@ -59,6 +59,9 @@ public sealed class PipelinePageTests
             var screenshot = Path.Combine(Path.GetTempPath(), $"herald-page-{Guid.NewGuid():n}.png");
             await ChromiumAsync("--window-size=1400,900", "--hide-scrollbars", $"--screenshot={screenshot}", page);
             Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot shows a page");
+            // HERALD_PAGE_SCREENSHOT=docs/pipeline-page.png refreshes README's screenshot from this very page.
+            if (Environment.GetEnvironmentVariable("HERALD_PAGE_SCREENSHOT") is { Length: > 0 } keep)
+                File.Copy(screenshot, Path.GetFullPath(keep, SiloProcess.RepositoryRoot()), overwrite: true);
         }
         finally
         {

@@ -30,6 +30,18 @@ public sealed class AnnotatorInstances
     public AnnotatorInstances Scratch() => new(_byId);
 
     /// <summary>
+    /// Compiles one definition and, when it compiles cleanly, activates it here: the pipeline when both succeeded, else null
+    /// with every problem in <paramref name="problems"/>.
+    /// </summary>
+    public CompiledPipeline? CompileAndActivate(PipelineCompiler compiler, string yaml, string source, string baseDirectory, List<PipelineProblem> problems)
+    {
+        var before = problems.Count;
+        var pipeline = compiler.Compile(yaml, source, baseDirectory, problems);
+        if (pipeline is not null && problems.Count == before) problems.AddRange(Activate(pipeline, compiler.Kinds));
+        return problems.Count == before ? pipeline : null;
+    }
+
+    /// <summary>
     /// Deploying a compiled pipeline: builds (or finds) the instance of each of its annotator versions, loading models, and
     /// pins those versions. Returns every problem, located at the annotator's options; none means the pipeline can run here.
     /// </summary>

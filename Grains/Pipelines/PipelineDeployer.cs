@@ -30,9 +30,7 @@ public sealed class PipelineDeployer(PipelineCompiler compiler, AnnotatorInstanc
             var problems = new List<PipelineProblem>();
             try
             {
-                var pipeline = compiler.Compile(yaml, $"api:{tag}", BaseDirectory(), problems);
-                if (pipeline is not null && problems.Count == 0) problems.AddRange(instances.Activate(pipeline, compiler.Kinds));
-                if (pipeline is not null && problems.Count == 0)
+                if (instances.CompileAndActivate(compiler, yaml, $"api:{tag}", BaseDirectory(), problems) is { } pipeline)
                 {
                     registry.Deploy(pipeline);
                     _applied[tag] = yaml;

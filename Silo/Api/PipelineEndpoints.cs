@@ -41,11 +41,10 @@ public static class PipelineEndpoints
 
         var problems = new List<PipelineProblem>();
         var source = $"{tag}.yaml";
-        var pipeline = compiler.Compile(yaml, source, deployer.BaseDirectory(), problems);
         // Activated on a scratch copy of the deployed annotator versions: its models load and its versions are checked
         // against those deployed, and a rejection leaves nothing behind.
         var scratch = instances.Scratch();
-        if (pipeline is not null && problems.Count == 0) problems.AddRange(scratch.Activate(pipeline, compiler.Kinds));
+        var pipeline = scratch.CompileAndActivate(compiler, yaml, source, deployer.BaseDirectory(), problems);
         if (problems.Count > 0 || pipeline is null)
             return Problems.Invalid($"the definition of pipeline '{tag}' has {problems.Count} problem(s); nothing was deployed", problems.Select(p => p.ToString()));
         if (pipeline.Tag != tag)

@@ -11,9 +11,8 @@ internal static class PipelineLoading
         AnnotatorKindCatalog kinds, string yaml, string source, string folder, AnnotatorInstances? instances = null)
     {
         var problems = new List<PipelineProblem>();
-        var pipeline = new PipelineCompiler(kinds).Compile(yaml, source, folder, problems);
-        if (pipeline is not null && problems.Count == 0) problems.AddRange((instances ?? new AnnotatorInstances()).Activate(pipeline, kinds));
-        return (problems.Count == 0 ? pipeline : null, problems.Select(p => p.ToString()).ToList());
+        var pipeline = (instances ?? new AnnotatorInstances()).CompileAndActivate(new PipelineCompiler(kinds), yaml, source, folder, problems);
+        return (pipeline, problems.Select(p => p.ToString()).ToList());
     }
 
     /// <summary>

@@ -1,49 +1,65 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Herald.Warehouse.Rows;
 
 /// <summary>
-/// Turns one central-topic record (README's wire format) into warehouse rows. Every emission mode lands the same
-/// rows: a <c>complete</c> record carries the whole state, so it gives the document and all its annotations; a running
-/// record (modes <c>All</c> and <c>Deltas</c>) gives the one annotation it added, which is its last. A document's row comes
-/// with its completion (mode <c>Deltas</c> has no document before), so the table holds completed documents.
+/// What a central-topic record (README's wire format) brings the warehouse: its keys and the JSON of the document and the
+/// annotations it adds, copied into a batch's <see cref="ByteArena"/>. Every emission mode lands the same rows: a
+/// <c>complete</c> record carries the whole state, so it gives the document and all its annotations; a running record (modes
+/// <c>All</c> and <c>Deltas</c>) gives the one annotation it added, which is its last. A document's row comes with its
+/// completion (mode <c>Deltas</c> has no document before), so the table holds completed documents.
+/// </summary>
+internal sealed record CentralRecord(string Id, string Pipeline, string PipelineVersion, bool Complete, string? CompletedAt,
+    ReadOnlyMemory<byte>? Document, List<(string Name, ReadOnlyMemory<byte> Json)> Annotations)
+{
+    public void AddTo(RowBatch batch, RecordPosition position, DateTimeOffset timestamp)
+    {
+        if (Document is { } document)
+            batch.Documents.Add(new DocumentRow(position, Id, Pipeline, PipelineVersion, document, CompletedAt ?? timestamp.ToString("O")));
+        foreach (var (name, json) in Annotations)
+            batch.Annotations.Add(new AnnotationRow(position, Id, Pipeline, PipelineVersion, name, json, Complete));
+        batch.Records++;
+    }
+}
+
+/// <summary>
+/// Reads a <see cref="CentralRecord"/> in one pass over the record, which notes the keys and where the document and the
+/// annotations are; their fields are read later by DuckDB from the copied JSON (<see cref="Storage.WarehouseSchema"/>).
 /// </summary>
 internal static class CentralRecordReader
 {
     /// <summary>Adds the record's rows to the batch; false (and nothing added) when it is not a Herald record.</summary>
-    public static bool TryRead(ReadOnlyMemory<byte> value, RecordPosition position, DateTimeOffset timestamp, RowBatch batch)
+    public static bool TryRead(ReadOnlySpan<byte> value, RecordPosition position, DateTimeOffset timestamp, RowBatch batch)
     {
+        if (Read(value, batch.Arena) is not { } record) return false;
+        record.AddTo(batch, position, timestamp);
+        return true;
+    }
+
+    /// <summary>The record, its kept JSON copied into <paramref name="arena"/>; null when it is not a Herald record.</summary>
+    public static CentralRecord? Read(ReadOnlySpan<byte> value, ByteArena arena)
+    {
+        // The JSON goes to DuckDB as text as it is: valid UTF-8 or nothing.
+        if (!Utf8.IsValid(value)) return null;
         try
         {
-            return TryRead(value, position, timestamp, batch, out var rows) && Add(batch, rows);
+            return Parse(value, arena);
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 
-    private readonly record struct Slice(int Start, int End);
-
-    private sealed record RecordParts(string Id, string Tag, string Version, bool Complete, string? CompletedAt, Slice? Document, List<(string Name, Slice Value)> Annotations)
+    private static CentralRecord? Parse(ReadOnlySpan<byte> value, ByteArena arena)
     {
-        public required ReadOnlyMemory<byte> Bytes { get; init; }
-        public required RecordPosition Position { get; init; }
-        public required DateTimeOffset Timestamp { get; init; }
-    }
-
-    /// <summary>
-    /// One pass of a reader over the record, which only notes where the document and the annotations it needs are: a running record
-    /// of mode <c>All</c> carries the whole state so far, of which only the last annotation is new.
-    /// </summary>
-    private static bool TryRead(ReadOnlyMemory<byte> value, RecordPosition position, DateTimeOffset timestamp, RowBatch batch, out RecordParts rows)
-    {
-        rows = null!;
-        var reader = new Utf8JsonReader(value.Span);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-        string? id = null, tag = null, version = null, status = null, completedAt = null;
-        Slice? document = null;
-        var annotations = new List<(string, Slice)>();
+        var reader = new Utf8JsonReader(value);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+        string? id = null, tag = null, version = null, completedAt = null;
+        var complete = false;
+        Range? document = null;
+        var annotations = new List<(string Name, Range Json)>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var property = reader.GetString();
@@ -51,7 +67,7 @@ internal static class CentralRecordReader
             switch (property)
             {
                 case "id" when reader.TokenType == JsonTokenType.String: id = reader.GetString(); break;
-                case "status" when reader.TokenType == JsonTokenType.String: status = reader.GetString(); break;
+                case "status" when reader.TokenType == JsonTokenType.String: complete = reader.ValueTextEquals("complete"u8); break;
                 case "completedAt" when reader.TokenType == JsonTokenType.String: completedAt = reader.GetString(); break;
                 case "pipeline" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -64,18 +80,16 @@ internal static class CentralRecordReader
                     }
                     break;
                 case "document" when reader.TokenType == JsonTokenType.StartObject:
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    document = new Slice(start, (int)reader.BytesConsumed);
+                    document = Slice(ref reader);
                     break;
                 case "annotations" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
                         var name = reader.GetString()!;
                         reader.Read();
-                        var from = (int)reader.TokenStartIndex;
-                        reader.Skip();
-                        annotations.Add((name, new Slice(from, (int)reader.BytesConsumed)));
+                        var isObject = reader.TokenType == JsonTokenType.StartObject;
+                        var json = Slice(ref reader);
+                        if (isObject) annotations.Add((name, json));
                     }
                     break;
                 default:
@@ -83,43 +97,22 @@ internal static class CentralRecordReader
                     break;
             }
         }
-        if (id is null || tag is null || version is null) return false;
-        var complete = status == "complete";
-        // A running record's new annotation is its last; the ones before it came with earlier records.
+        if (id is null || tag is null || version is null) return null;
+        // A running record's new annotation is its last; the ones before it came with earlier records. Only what is kept is copied.
         if (!complete && annotations.Count > 1) annotations.RemoveRange(0, annotations.Count - 1);
-        rows = new RecordParts(id, tag, version, complete, completedAt, complete ? document : null, annotations)
-            { Bytes = value, Position = position, Timestamp = timestamp };
-        return true;
+        var copied = new List<(string, ReadOnlyMemory<byte>)>(annotations.Count);
+        foreach (var (name, json) in annotations) copied.Add((name, arena.Copy(value[json])));
+        // Not `? copy : null`: the null would convert to an empty memory (through byte[]), not to no document.
+        ReadOnlyMemory<byte>? kept = null;
+        if (complete && document is { } d) kept = arena.Copy(value[d]);
+        return new CentralRecord(id, tag, version, complete, completedAt, kept, copied);
     }
 
-    private static bool Add(RowBatch batch, RecordParts record)
+    /// <summary>The value the reader is on, skipped: where it starts and ends in the record.</summary>
+    private static Range Slice(ref Utf8JsonReader reader)
     {
-        if (record.Document is { } slice)
-        {
-            using var json = JsonDocument.Parse(record.Bytes[slice.Start..slice.End]);
-            var document = json.RootElement;
-            batch.Documents.Add(new DocumentRow(record.Position, record.Id, record.Tag, record.Version, String(document, "text"), String(document, "title"),
-                String(document, "source"), String(document, "url"), String(document, "publishedAt"), Raw(document, "metadata"),
-                "complete", record.CompletedAt ?? record.Timestamp.ToString("O")));
-        }
-        foreach (var (name, value) in record.Annotations)
-        {
-            using var json = JsonDocument.Parse(record.Bytes[value.Start..value.End]);
-            var a = json.RootElement;
-            if (a.ValueKind != JsonValueKind.Object) continue;
-            batch.Annotations.Add(new AnnotationRow(record.Position, record.Id, record.Tag, record.Version, name, String(a, "version") ?? "", String(a, "status") ?? "",
-                Raw(a, "value"), String(a, "error") ?? String(a, "reason"), Number(a, "durationMs"), (int?)Number(a, "attempts"), String(a, "at"), record.Complete));
-        }
-        batch.Records++;
-        return true;
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return start..(int)reader.BytesConsumed;
     }
-
-    private static string? String(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string? Raw(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? value.GetRawText() : null;
-
-    private static double? Number(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 }

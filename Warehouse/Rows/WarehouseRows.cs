@@ -3,38 +3,30 @@ namespace Herald.Warehouse.Rows;
 /// <summary>Where a central-topic record was read: a partition lost to another sink takes its rows out of the pending batch.</summary>
 internal readonly record struct RecordPosition(int Partition, long Offset);
 
-/// <summary>A row of <c>documents</c>: one per document, pipeline and pipeline version. Times are ISO-8601 text, as recorded.</summary>
-internal sealed record DocumentRow(
+/// <summary>
+/// A row of <c>documents</c> (one per document, pipeline and pipeline version), keyed here and left as its record's JSON: DuckDB
+/// reads the columns out of <see cref="Json"/> (<see cref="Storage.WarehouseSchema"/>), so the sink never parses a text twice.
+/// </summary>
+internal readonly record struct DocumentRow(
     RecordPosition Position,
     string Id,
     string Pipeline,
     string PipelineVersion,
-    string? Text,
-    string? Title,
-    string? Source,
-    string? Url,
-    string? PublishedAt,
-    string? Metadata,
-    string Status,
-    string? CompletedAt);
+    ReadOnlyMemory<byte> Json,
+    string CompletedAt);
 
 /// <summary>
-/// A row of <c>annotations</c>: one per document, pipeline, pipeline version and annotator. <see cref="Final"/>: read from a
-/// <c>complete</c> record (the run's final state), which is all that append-only Parquet files take.
+/// A row of <c>annotations</c> (one per document, pipeline, pipeline version and annotator), keyed here and left as its record's
+/// JSON. <see cref="Final"/>: read from a <c>complete</c> record (the run's final state), which is all that append-only Parquet
+/// files take.
 /// </summary>
-internal sealed record AnnotationRow(
+internal readonly record struct AnnotationRow(
     RecordPosition Position,
     string DocumentId,
     string Pipeline,
     string PipelineVersion,
     string Name,
-    string Version,
-    string Status,
-    string? Value,
-    string? Error,
-    double? DurationMs,
-    int? Attempts,
-    string? At,
+    ReadOnlyMemory<byte> Json,
     bool Final);
 
 /// <summary>The rows of a batch of records, in the order they were read.</summary>
@@ -42,6 +34,9 @@ internal sealed class RowBatch
 {
     public List<DocumentRow> Documents { get; } = [];
     public List<AnnotationRow> Annotations { get; } = [];
+
+    /// <summary>Where the rows' JSON is kept.</summary>
+    public ByteArena Arena { get; } = new();
 
     /// <summary>Records that were not Herald records (not JSON, no id or pipeline): skipped, counted, logged.</summary>
     public int Unreadable { get; set; }
@@ -57,8 +52,8 @@ internal sealed class RowBatch
     /// </summary>
     public void Compact()
     {
-        KeepLatest(Annotations, a => (a.DocumentId, a.Pipeline, a.PipelineVersion, a.Name));
-        KeepLatest(Documents, d => (d.Id, d.Pipeline, d.PipelineVersion, ""));
+        KeepLatest(Annotations, static a => (a.DocumentId, a.Pipeline, a.PipelineVersion, a.Name));
+        KeepLatest(Documents, static d => (d.Id, d.Pipeline, d.PipelineVersion, ""));
     }
 
     private static void KeepLatest<T>(List<T> rows, Func<T, (string, string, string, string)> key)
@@ -66,9 +61,12 @@ internal sealed class RowBatch
         var latest = new Dictionary<(string, string, string, string), int>(rows.Count);
         for (var i = 0; i < rows.Count; i++) latest[key(rows[i])] = i;
         if (latest.Count == rows.Count) return;
-        var kept = latest.Values.Order().Select(i => rows[i]).ToList();
-        rows.Clear();
-        rows.AddRange(kept);
+        var kept = new bool[rows.Count];
+        foreach (var i in latest.Values) kept[i] = true;
+        var next = 0;
+        for (var i = 0; i < rows.Count; i++)
+            if (kept[i]) rows[next++] = rows[i];
+        rows.RemoveRange(next, rows.Count - next);
     }
 
     public void Clear()
@@ -76,6 +74,7 @@ internal sealed class RowBatch
         Documents.Clear();
         Annotations.Clear();
         FirstOffsets.Clear();
+        Arena.Clear();
         (Unreadable, Records) = (0, 0);
     }
 }

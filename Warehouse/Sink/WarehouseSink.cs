@@ -21,7 +21,7 @@ public sealed class WarehouseSink : IDisposable
     private readonly ILogger _logger;
     private readonly DuckDbWarehouse? _duckDb;
     private readonly ParquetFiles? _parquet;
-    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly IConsumer<Ignore, CentralRecord?> _consumer;
     private RowBatch _batch = new(), _spare = new();
     private (Task Write, RowBatch Batch, List<TopicPartitionOffset> Offsets)? _writing;
     private readonly Dictionary<int, long> _nextOffsets = [];
@@ -47,9 +47,13 @@ public sealed class WarehouseSink : IDisposable
                 EnablePartitionEof = true,
                 PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
                 ClientId = "herald-warehouse",
+                ConsumeResultFields = "timestamp", // no copies of headers and topic names per record
             };
         configure?.Invoke(config);
-        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+        _consumer = new ConsumerBuilder<Ignore, CentralRecord?>(config)
+            .SetKeyDeserializer(Deserializers.Ignore)
+            // Records are read out of librdkafka's buffers on the consuming thread, into the batch being filled.
+            .SetValueDeserializer(new CentralRecordDeserializer(() => _batch.Arena))
             .SetLogHandler((_, m) => _logger.Log((LogLevel)m.LevelAs(LogLevelType.MicrosoftExtensionsLogging), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
             .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka: {Reason} ({Code})", e.Reason, e.Code))
             .SetPartitionsAssignedHandler((consumer, partitions) => Assigned(consumer, partitions))
@@ -118,12 +122,13 @@ public sealed class WarehouseSink : IDisposable
         return assigned.Count > 0 && assigned.All(p => _atEnd.Contains(p.Partition.Value));
     }
 
-    private void Add(int partition, long offset, Message<byte[]?, byte[]?> message)
+    private void Add(int partition, long offset, Message<Ignore, CentralRecord?> message)
     {
         _atEnd.Remove(partition);
         _batch.FirstOffsets.TryAdd(partition, offset);
         _nextOffsets[partition] = offset + 1;
-        if (message.Value is null || !CentralRecordReader.TryRead(message.Value, new RecordPosition(partition, offset), message.Timestamp.UtcDateTime, _batch))
+        if (message.Value is { } record) record.AddTo(_batch, new RecordPosition(partition, offset), message.Timestamp.UtcDateTime);
+        else
         {
             _batch.Unreadable++;
             _logger.LogWarning("Skipped the record at {Topic} [{Partition}] @{Offset}: not a Herald record (JSON with id and pipeline)", _options.Topic, partition, offset);
@@ -162,7 +167,7 @@ public sealed class WarehouseSink : IDisposable
         _spare = batch;
     }
 
-    private void Assigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    private void Assigned(IConsumer<Ignore, CentralRecord?> consumer, List<TopicPartition> partitions)
     {
         _logger.LogInformation("Warehouse sink assigned {Partitions}", string.Join(", ", partitions.Select(p => p.Partition.Value)));
         if (_parquet is null || partitions.Count == 0) return;

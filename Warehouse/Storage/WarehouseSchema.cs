@@ -47,31 +47,40 @@ internal static class WarehouseSchema
         WHERE a.status = 'done' AND json_type(a.value, '$.companies') = 'ARRAY' AND json_type(a.value, '$.type') IS NOT NULL;
         """;
 
-    /// <summary>Staging tables a batch is appended to (text as recorded; <c>final</c>: from a complete record), merged into the tables in one statement each.</summary>
+    /// <summary>
+    /// Staging tables a batch is appended to: the keys, and the document's or annotation's JSON as recorded (<c>final</c>: from a
+    /// complete record). The merges below read the columns out of the JSON, each parsed once, in DuckDB.
+    /// </summary>
     public const string Staging = """
         CREATE TEMP TABLE IF NOT EXISTS staging_documents (
-            id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, text VARCHAR, title VARCHAR,
-            source VARCHAR, url VARCHAR, published_at VARCHAR, metadata VARCHAR, status VARCHAR, completed_at VARCHAR);
+            id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, json VARCHAR, completed_at VARCHAR);
         CREATE TEMP TABLE IF NOT EXISTS staging_annotations (
-            document_id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, name VARCHAR,
-            version VARCHAR, status VARCHAR, value VARCHAR, error VARCHAR, duration_ms DOUBLE, attempts INTEGER, "at" VARCHAR, final BOOLEAN);
+            document_id VARCHAR, pipeline VARCHAR, pipeline_version VARCHAR, name VARCHAR, json VARCHAR, final BOOLEAN);
         """;
+
+    // The wire format's fields (README), as json_transform reads them: a field of another type, or absent, reads as NULL.
+    private const string DocumentFields = """{"text": "VARCHAR", "title": "VARCHAR", "source": "VARCHAR", "url": "VARCHAR", "publishedAt": "VARCHAR", "metadata": "JSON"}""";
+    private const string AnnotationFields = """{"version": "VARCHAR", "status": "VARCHAR", "value": "JSON", "error": "VARCHAR", "reason": "VARCHAR", "durationMs": "DOUBLE", "attempts": "INTEGER", "at": "VARCHAR"}""";
 
     /// <summary>
     /// A batch's rows (one per key: <see cref="Rows.RowBatch.Compact"/>), typed as the tables are; <c>LatestAnnotations</c>'s
     /// <c>where</c> narrows them (Parquet takes the final ones).
     /// </summary>
-    public static string LatestDocuments() => """
-        SELECT id, pipeline, pipeline_version, text, title, source, url, TRY_CAST(published_at AS TIMESTAMPTZ) AS published_at,
-               TRY_CAST(metadata AS JSON) AS metadata, status, TRY_CAST(completed_at AS TIMESTAMPTZ) AS completed_at
-        FROM staging_documents
+    public static string LatestDocuments() => $"""
+        SELECT id, pipeline, pipeline_version, d.text, d.title, d.source, d.url, TRY_CAST(d.publishedAt AS TIMESTAMPTZ) AS published_at,
+               {JsonOrNull("d.metadata")} AS metadata, 'complete' AS status, TRY_CAST(completed_at AS TIMESTAMPTZ) AS completed_at
+        FROM (SELECT id, pipeline, pipeline_version, completed_at, json_transform(json, '{DocumentFields}') AS d FROM staging_documents)
         """;
 
     public static string LatestAnnotations(string where = "TRUE") => $"""
-        SELECT document_id, pipeline, pipeline_version, name, version, status, TRY_CAST(value AS JSON) AS value, error, duration_ms, attempts,
-               TRY_CAST("at" AS TIMESTAMPTZ) AS "at"
-        FROM staging_annotations WHERE {where}
+        SELECT document_id, pipeline, pipeline_version, name, coalesce(a.version, '') AS version, coalesce(a.status, '') AS status,
+               {JsonOrNull("a.value")} AS value, coalesce(a.error, a.reason) AS error, a.durationMs AS duration_ms, a.attempts AS attempts,
+               TRY_CAST(a."at" AS TIMESTAMPTZ) AS "at"
+        FROM (SELECT document_id, pipeline, pipeline_version, name, json_transform(json, '{AnnotationFields}') AS a FROM staging_annotations WHERE {where})
         """;
+
+    // JSON null is no value: the column is SQL NULL, as for an absent field.
+    private static string JsonOrNull(string field) => $"CASE WHEN json_type({field}) = 'NULL' THEN NULL ELSE {field} END";
 
     // A document's row comes from its complete record, which is final: one read again changes nothing. Annotations take the latest.
     public static readonly string MergeDocuments = $"""

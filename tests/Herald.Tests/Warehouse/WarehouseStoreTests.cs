@@ -93,6 +93,18 @@ public sealed class WarehouseStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_document_lands_only_with_its_complete_record_when_its_running_records_come_in_an_earlier_batch()
+    {
+        using var warehouse = Open();
+        var records = Records("n-1", "All");
+        warehouse.Write(Batch(records[..^1]));
+        using var connection = warehouse.OpenQueryConnection();
+        Assert.Equal(["0"], Rows(connection, "SELECT count(*) FROM documents"));
+        warehouse.Write(Batch(records[^1..], firstOffset: records.Count - 1));
+        Assert.Equal(["Quorra raises|2026-11-25 09:00:02+00"], Rows(connection, "SELECT title, strftime(completed_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') || '+00' FROM documents"));
+    }
+
+    [Fact]
     public void A_running_record_read_after_the_complete_one_does_not_undo_it()
     {
         using var warehouse = Open();

@@ -4,7 +4,7 @@ namespace Herald.Annotators.Onnx.Heads;
 
 /// <summary>
 /// Job titles as news writes them ("chief financial officer", "CFO", "chair of its board", "head of Europe",
-/// "managing director and CEO"): the candidates among which the role head picks the appointee's.
+/// "managing director and CEO", "managing partner", "VP finance"): the candidates among which the role head picks the appointee's.
 /// </summary>
 internal static partial class JobTitles
 {
@@ -21,6 +21,8 @@ internal static partial class JobTitles
         | (?i:chair(?:man|woman|person)?(?:\sof\s(?:its|the)\sboard)?)
         | (?i:president)(?:\s(?i:and)\s(?:(?i:chief)\s(?:[\p{L}-]+\s){0,2}?(?i:officer)|(?i:chief\sexecutive)|CEO|COO|CFO))?
         | (?i:managing\sdirector|general\smanager|general\scounsel|company\ssecretary|treasurer|outside\sdirector|board\smember)(?:\s(?i:and)\s(?:CEO|CFO|COO))?
+        | (?i:(?:managing|general|founding)\spartner|(?:non-executive|executive|independent|creative)\sdirector)
+        | (?i:VP)\s(?i:finance|sales|engineering|marketing|product|operations|people)
         | (?i:(?:senior\s)?vice\spresident|head|director|VP)(?:\s(?i:of)\s(?:[A-Z][\p{L}-]+|[a-z]+)(?:\s(?:[A-Z][\p{L}-]+|and\s[a-z]+))?)
         | (?i:finance|technology|operating|marketing|product)\schief
         | (?i:directrice|directeur)\s(?i:générale?)

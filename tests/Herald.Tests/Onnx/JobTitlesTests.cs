@@ -15,6 +15,9 @@ public sealed class JobTitlesTests
     [InlineData("Ortiz was named interim chief executive.", "interim chief executive")]
     [InlineData("Sophie Marchal devient directrice générale.", "directrice générale")]
     [InlineData("Named president and chief operating officer last week.", "president and chief operating officer")]
+    [InlineData("Okafor returns to Brightmoor Capital as managing partner.", "managing partner")]
+    [InlineData("Tamsin Reed joins the board as a non-executive director.", "non-executive director")]
+    [InlineData("Previously VP finance at a lender, she starts in June.", "VP finance")]
     public void Finds_the_whole_title(string text, string title)
     {
         Assert.Contains(title, JobTitles.Find(text).Select(t => t.Text));

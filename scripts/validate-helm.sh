@@ -216,6 +216,9 @@ expect_failure "SASL without a password" "needs kafka.sasl.password or kafka.sas
 expect_failure "both minAvailable and maxUnavailable" "exactly one of minAvailable and maxUnavailable" "${minimal[@]}" --set podDisruptionBudget.maxUnavailable=1
 expect_failure "a grace period too short for a graceful shutdown" "must exceed shutdown.preStopSleepSeconds" "${minimal[@]}" --set terminationGracePeriodSeconds=20 --set shutdown.preStopSleepSeconds=10
 expect_failure "autoscaling without a CPU request" "needs resources.requests.cpu" "${minimal[@]}" --set resources.requests.cpu=null
+expect_failure "the warehouse with Localhost clustering" "warehouse.enabled runs the warehouse in a silo of the cluster" -f "$chart/ci/single-silo-values.yaml" --set warehouse.enabled=true
+expect_failure "the warehouse writing nowhere" "needs warehouse.duckdb or warehouse.parquet" "${minimal[@]}" --set warehouse.enabled=true --set warehouse.duckdb=false
+expect_failure "the warehouse volume size not a quantity" "size" "${minimal[@]}" --set warehouse.enabled=true --set warehouse.persistence.size=lots
 expect_failure "Kubernetes older than 1.27" "incompatible with Kubernetes" "${minimal[@]}" --kube-version 1.26.0
 
 # ------------------------------------------------------------------------------------------------ summary

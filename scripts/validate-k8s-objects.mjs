@@ -219,7 +219,7 @@ for (const entry of workloads) {
   const podLabels = spec.template?.metadata?.labels ?? {};
   const pod = spec.template?.spec ?? {};
   if (!matches(spec.selector?.matchLabels, podLabels)) problem(entry, "spec.selector.matchLabels does not match the pod template's labels");
-  const volumes = new Set((pod.volumes ?? []).map((v) => v.name));
+  const volumes = new Set([...(pod.volumes ?? []), ...(spec.volumeClaimTemplates ?? []).map((t) => t.metadata ?? {})].map((v) => v.name));
   for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
     const portNames = new Set((c.ports ?? []).map((p) => p.name).filter(Boolean));
     for (const m of c.volumeMounts ?? []) if (!volumes.has(m.name)) problem(entry, `container ${c.name}: volumeMount ${m.name} names no volume`);
@@ -377,7 +377,26 @@ function readFiles(root, prefix = "") {
 if (heraldContract) {
   const silos = byKind("Deployment").filter((d) => d.object.spec?.template?.metadata?.labels?.["app.kubernetes.io/component"] === "silo");
   if (silos.length !== 1) globalProblems.push(`herald: expected exactly one silo Deployment, found ${silos.length}`);
-  for (const entry of silos) {
+  // The warehouse is one more silo (same contract) that also runs the sink, alone, on its own persistent volume.
+  const warehouses = byKind("StatefulSet").filter((s) => s.object.spec?.template?.metadata?.labels?.["app.kubernetes.io/component"] === "warehouse");
+  if (warehouses.length > 1) globalProblems.push(`herald: expected at most one warehouse StatefulSet, found ${warehouses.length}`);
+  for (const entry of warehouses) {
+    const spec = entry.object.spec;
+    if (spec.replicas !== 1) problem(entry, "herald: the warehouse has one writer: replicas must be 1");
+    const c = (spec.template.spec.containers ?? []).find((x) => x.name === "silo");
+    const env = new Map((c?.env ?? []).map((e) => [e.name, e.value]));
+    if (env.get("Herald__Warehouse__Enabled") !== "true") problem(entry, "herald: the warehouse silo must set Herald__Warehouse__Enabled=true");
+    const mount = (c?.volumeMounts ?? []).find((m) => m.name === "warehouse");
+    const claim = (spec.volumeClaimTemplates ?? []).find((t) => t.metadata?.name === "warehouse");
+    if (!mount || !claim) problem(entry, "herald: the warehouse needs its volume: a volumeClaimTemplate named warehouse, mounted");
+    for (const name of ["Herald__Warehouse__Database", "Herald__Warehouse__Parquet"]) {
+      const path = env.get(name);
+      if (path && !(mount && path.startsWith(`${mount.mountPath}/`))) problem(entry, `herald: ${name} (${path}) must be on the warehouse volume`);
+    }
+    if (!env.get("Herald__Warehouse__Database") && !env.get("Herald__Warehouse__Parquet")) problem(entry, "herald: the warehouse writes neither DuckDB nor Parquet");
+    if (!byKind("Service").some((svc) => svc.object.metadata.name === spec.serviceName)) problem(entry, `herald: serviceName ${spec.serviceName} names no rendered Service`);
+  }
+  for (const entry of [...silos, ...warehouses]) {
     const template = entry.object.spec.template;
     const pod = template.spec;
     const labels = template.metadata.labels;

@@ -63,6 +63,22 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: silo
 {{- end }}
 
+{{- /* The pods of each workload, by component (the silo pod template picks its own). */}}
+{{- define "herald.siloSelectorLabels" -}}
+{{ include "herald.selectorLabels" . }}
+{{- end }}
+
+{{- define "herald.warehouseSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "herald.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: warehouse
+{{- end }}
+
+{{- /* Where the warehouse silo keeps its DuckDB file and Parquet files: its persistent volume. */}}
+{{- define "herald.warehouse.path" -}}
+/var/lib/herald/warehouse
+{{- end }}
+
 {{/*
 Selector labels of the bundled Redis pod.
 */}}
@@ -217,6 +233,14 @@ Configuration checks that JSON schema cannot express. Each fails the render with
 {{- if eq .Values.orleans.clusteringProvider "Localhost" }}
 {{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}
 {{- fail "orleans.clusteringProvider=Localhost forms a one-silo cluster per pod: use it only with replicaCount=1 and autoscaling.enabled=false, or use Redis" }}
+{{- end }}
+{{- end }}
+{{- if .Values.warehouse.enabled }}
+{{- if eq .Values.orleans.clusteringProvider "Localhost" }}
+{{- fail "warehouse.enabled runs the warehouse in a silo of the cluster, and orleans.clusteringProvider=Localhost makes every pod its own cluster: use Redis clustering" }}
+{{- end }}
+{{- if not (or .Values.warehouse.duckdb .Values.warehouse.parquet) }}
+{{- fail "warehouse.enabled needs warehouse.duckdb or warehouse.parquet (or both): the sink must write somewhere" }}
 {{- end }}
 {{- end }}
 {{- if .Values.kafka.sasl.enabled }}

@@ -424,7 +424,7 @@ if (heraldContract) {
     if (value("Herald__Clustering__Provider") === "Redis" && !env.has("Herald__Clustering__Redis")) problem(entry, "herald: Redis clustering without Herald__Clustering__Redis");
     if (value("Herald__Storage__Provider") === "Redis" && !env.has("Herald__Storage__Redis")) problem(entry, "herald: Redis storage without Herald__Storage__Redis");
     if (!value("Herald__Kafka__BootstrapServers")) problem(entry, "herald: Herald__Kafka__BootstrapServers must be set (no embedded broker on Kubernetes)");
-    if (!["All", "Complete"].includes(value("Herald__Kafka__Emit"))) problem(entry, "herald: Herald__Kafka__Emit must be All or Complete");
+    if (!["All", "Complete", "Deltas"].includes(value("Herald__Kafka__Emit"))) problem(entry, "herald: Herald__Kafka__Emit must be All, Complete or Deltas");
     for (const name of ["Herald__Kafka__InputTopic", "Herald__Kafka__AnnotationsTopic", "Herald__Kafka__DeadLetterTopic", "Herald__Kafka__Partitions", "Herald__Kafka__ReplicationFactor", "Herald__Kafka__CreateTopics"]) {
       if (!value(name)) problem(entry, `herald: env ${name} missing`);
     }

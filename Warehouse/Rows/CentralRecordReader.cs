@@ -29,14 +29,6 @@ internal sealed record CentralRecord(string Id, string Pipeline, string Pipeline
 /// </summary>
 internal static class CentralRecordReader
 {
-    /// <summary>Adds the record's rows to the batch; false (and nothing added) when it is not a Herald record.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> value, RecordPosition position, DateTimeOffset timestamp, RowBatch batch)
-    {
-        if (Read(value, batch.Arena) is not { } record) return false;
-        record.AddTo(batch, position, timestamp);
-        return true;
-    }
-
     /// <summary>The record, its kept JSON copied into <paramref name="arena"/>; null when it is not a Herald record.</summary>
     public static CentralRecord? Read(ReadOnlySpan<byte> value, ByteArena arena)
     {

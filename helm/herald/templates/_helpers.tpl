@@ -63,11 +63,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: silo
 {{- end }}
 
-{{- /* The pods of each workload, by component (the silo pod template picks its own). */}}
-{{- define "herald.siloSelectorLabels" -}}
-{{ include "herald.selectorLabels" . }}
-{{- end }}
-
+{{- /* Selector labels of the warehouse silo's pod (its own workload, so the silos' selector does not match it). */}}
 {{- define "herald.warehouseSelectorLabels" -}}
 app.kubernetes.io/name: {{ include "herald.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}

@@ -6,6 +6,7 @@ Called with (dict "root" . "component" "silo"|"warehouse").
 {{- define "herald.siloPodTemplate" }}
 {{- $root := .root }}
 {{- $component := .component }}
+{{- $selectorLabels := eq $component "warehouse" | ternary (include "herald.warehouseSelectorLabels" $root) (include "herald.selectorLabels" $root) }}
 {{- with $root }}
     metadata:
       labels:
@@ -50,7 +51,7 @@ Called with (dict "root" . "component" "silo"|"warehouse").
         {{- range . }}
         {{- $constraint := deepCopy . }}
         {{- if not (hasKey $constraint "labelSelector") }}
-        {{- $_ := set $constraint "labelSelector" (dict "matchLabels" (include (printf "herald.%sSelectorLabels" $component) $root | fromYaml)) }}
+        {{- $_ := set $constraint "labelSelector" (dict "matchLabels" ($selectorLabels | fromYaml)) }}
         {{- end }}
         - {{- toYaml $constraint | nindent 10 }}
         {{- end }}

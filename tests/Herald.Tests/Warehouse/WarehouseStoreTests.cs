@@ -47,7 +47,9 @@ public sealed class WarehouseStoreTests : IDisposable
         foreach (var record in records)
         {
             batch.FirstOffsets.TryAdd(partition, offset);
-            Assert.True(CentralRecordReader.TryRead(record, new RecordPosition(partition, offset++), Start, batch));
+            var read = CentralRecordReader.Read(record, batch.Arena);
+            Assert.NotNull(read);
+            read.AddTo(batch, new RecordPosition(partition, offset++), Start);
         }
         return batch;
     }

@@ -9,7 +9,8 @@ switch (scenario)
         return 0;
     case "kafka":
         await KafkaBenchmark.RunAsync(Arg("--documents", 20_000), Arg("--rounds", 5), Arg("--warm-up", 200_000),
-            [.. Text("--nodes", "5")!.Split(',').Select(int.Parse)], Text("--csv", null));
+            [.. Text("--nodes", "5")!.Split(',').Select(int.Parse)], Text("--csv", null),
+            Text("--modes", null) is { } modes ? [.. modes.Split(',').Select(m => Enum.Parse<Herald.Contracts.EmissionMode>(m, ignoreCase: true))] : KafkaBenchmark.AllModes);
         return 0;
     case "models":
         await ModelBenchmark.RunAsync(Repository(), Arg("--documents", 960), Arg("--rounds", 3), Arg("--in-flight", 64));

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -51,10 +52,11 @@ internal static class CentralRecordReader
         string? id = null, tag = null, version = null, completedAt = null;
         var complete = false;
         Range? document = null;
-        var annotations = new List<(string Name, Range Json)>();
+        var annotations = new List<(Name Name, Range Json)>();
+        // Names are matched as UTF-8, not decoded: only the values kept become strings.
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString();
+            var property = Property(ref reader);
             reader.Read();
             switch (property)
             {
@@ -64,7 +66,7 @@ internal static class CentralRecordReader
                 case "pipeline" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var name = reader.GetString();
+                        var name = reader.ValueTextEquals("tag"u8) ? "tag" : reader.ValueTextEquals("version"u8) ? "version" : null;
                         reader.Read();
                         if (name == "tag" && reader.TokenType == JsonTokenType.String) tag = reader.GetString();
                         else if (name == "version" && reader.TokenType == JsonTokenType.String) version = reader.GetString();
@@ -77,7 +79,8 @@ internal static class CentralRecordReader
                 case "annotations" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var name = reader.GetString()!;
+                        // A running record keeps only its last annotation: the others' names are never decoded.
+                        var name = reader.ValueIsEscaped ? new Name(default, reader.GetString()) : new Name(NameBytes(ref reader), null);
                         reader.Read();
                         var isObject = reader.TokenType == JsonTokenType.StartObject;
                         var json = Slice(ref reader);
@@ -93,11 +96,34 @@ internal static class CentralRecordReader
         // A running record's new annotation is its last; the ones before it came with earlier records. Only what is kept is copied.
         if (!complete && annotations.Count > 1) annotations.RemoveRange(0, annotations.Count - 1);
         var copied = new List<(string, ReadOnlyMemory<byte>)>(annotations.Count);
-        foreach (var (name, json) in annotations) copied.Add((name, arena.Copy(value[json])));
+        foreach (var (name, json) in annotations) copied.Add((name.Decode(value), arena.Copy(value[json])));
         // Not `? copy : null`: the null would convert to an empty memory (through byte[]), not to no document.
         ReadOnlyMemory<byte>? kept = null;
         if (complete && document is { } d) kept = arena.Copy(value[d]);
         return new CentralRecord(id, tag, version, complete, completedAt, kept, copied);
+    }
+
+    // The record's properties that the warehouse reads, as constants: matched against the raw name without decoding it.
+    private static string? Property(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("id"u8) ? "id"
+        : reader.ValueTextEquals("status"u8) ? "status"
+        : reader.ValueTextEquals("completedAt"u8) ? "completedAt"
+        : reader.ValueTextEquals("pipeline"u8) ? "pipeline"
+        : reader.ValueTextEquals("document"u8) ? "document"
+        : reader.ValueTextEquals("annotations"u8) ? "annotations"
+        : null;
+
+    /// <summary>Where an unescaped property name's text stands in the record (after its opening quote).</summary>
+    private static Range NameBytes(ref Utf8JsonReader reader)
+    {
+        var start = (int)reader.TokenStartIndex + 1;
+        return start..(start + reader.ValueSpan.Length);
+    }
+
+    /// <summary>An annotation's name: where it stands in the record (plain UTF-8), or decoded already (it had escapes).</summary>
+    private readonly record struct Name(Range Raw, string? Decoded)
+    {
+        public string Decode(ReadOnlySpan<byte> record) => Decoded ?? Encoding.UTF8.GetString(record[Raw]);
     }
 
     /// <summary>The value the reader is on, skipped: where it starts and ends in the record.</summary>

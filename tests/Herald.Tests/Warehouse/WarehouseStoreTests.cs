@@ -95,6 +95,28 @@ public sealed class WarehouseStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_record_is_read_by_its_json_not_its_spelling_and_anything_else_is_not_a_herald_record()
+    {
+        var arena = new ByteArena();
+        // Another producer's spelling: escaped names, another order, fields the warehouse does not read.
+        var record = CentralRecordReader.Read("""
+            {"extra": [1, {"id": "no"}], "annotations": {"ent\u0069ties": {"version": "1.0.0"}, "ev\u0065nt-type": {"version": "2.0.0", "status": "done"}},
+             "status": "complete", "pipeline": {"version": "v1", "owner": {"tag": "no"}, "t\u0061g": "news"}, "id": "x-1", "document": {"id": "x-1", "text": "t"}}
+            """u8, arena);
+        Assert.NotNull(record);
+        Assert.Equal(("x-1", "news", "v1", true), (record.Id, record.Pipeline, record.PipelineVersion, record.Complete));
+        Assert.Equal(["entities", "event-type"], record.Annotations.Select(a => a.Name));
+        Assert.Equal("""{"version": "2.0.0", "status": "done"}""", System.Text.Encoding.UTF8.GetString(record.Annotations[1].Json.Span));
+        // A running record keeps only the annotation it added, its last.
+        var running = CentralRecordReader.Read("""{"id": "x-2", "pipeline": {"tag": "news", "version": "v1"}, "status": "running", "annotations": {"a": {}, "b": {"v": 1}}}"""u8, arena);
+        Assert.Equal(["b"], running!.Annotations.Select(a => a.Name));
+        Assert.Null(running.Document);
+        Assert.Null(CentralRecordReader.Read("""{"id": "x-3", "pipeline": "news"}"""u8, arena));
+        Assert.Null(CentralRecordReader.Read("""{"id": 3, "pipeline": {"tag": "news", "version": "v1"}}"""u8, arena));
+        Assert.Null(CentralRecordReader.Read("""{"id": "x-4", "pipeline": {"tag": "news", "version": "v1"}, "annotations": {"a": """u8, arena));
+    }
+
+    [Fact]
     public void A_document_lands_only_with_its_complete_record_when_its_running_records_come_in_an_earlier_batch()
     {
         using var warehouse = Open();

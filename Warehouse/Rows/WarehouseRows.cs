@@ -43,6 +43,8 @@ internal sealed class RowBatch
 
     public int Records { get; set; }
 
+    private bool _compact;
+
     /// <summary>The first offset of each input partition in the batch (the Parquet manifest records them).</summary>
     public Dictionary<int, long> FirstOffsets { get; } = [];
 
@@ -52,6 +54,9 @@ internal sealed class RowBatch
     /// </summary>
     public void Compact()
     {
+        // Once a batch is full: the stores then read it side by side, and a second call only reads this flag.
+        if (_compact) return;
+        _compact = true;
         KeepLatest(Annotations, static a => (a.DocumentId, a.Pipeline, a.PipelineVersion, a.Name));
         KeepLatest(Documents, static d => (d.Id, d.Pipeline, d.PipelineVersion, ""));
     }
@@ -75,6 +80,6 @@ internal sealed class RowBatch
         Annotations.Clear();
         FirstOffsets.Clear();
         Arena.Clear();
-        (Unreadable, Records) = (0, 0);
+        (Unreadable, Records, _compact) = (0, 0, false);
     }
 }

@@ -9,7 +9,7 @@ namespace Herald.Warehouse.Sink;
 public sealed record WarehouseProgress(long Records, long DocumentRows, long AnnotationRows, long Unreadable, int Batches);
 
 /// <summary>
-/// Reads the central topic in its own consumer group and writes it to the warehouse in batches: DuckDB first, then Parquet,
+/// Reads the central topic in its own consumer group and writes it to the warehouse in batches: DuckDB and Parquet side by side,
 /// then the batch's offsets are committed, so whatever a crash interrupts is read again and, being keyed (DuckDB) or named
 /// by offset (Parquet), lands once. One batch is written (on the thread pool) while the next is read; its offsets are committed
 /// by the consuming thread once it is durable. Partitions are spread over sinks by Kafka's cooperative-sticky assignment; a
@@ -145,8 +145,14 @@ public sealed class WarehouseSink : IDisposable
         var offsets = next.Select(p => new TopicPartitionOffset(_options.Topic, p.Key, p.Value)).ToList();
         _writing = (Task.Run(() =>
         {
-            _duckDb?.Write(batch);
-            _parquet?.Write(batch, next);
+            batch.Compact();
+            // Both stores, each on its own thread (DuckDB runs a query on one): the offsets wait for both.
+            if (_duckDb is { } duckDb && _parquet is { } parquet) Parallel.Invoke(() => duckDb.Write(batch), () => parquet.Write(batch, next));
+            else
+            {
+                _duckDb?.Write(batch);
+                _parquet?.Write(batch, next);
+            }
         }), batch, offsets);
         (_batch, _spare) = (_spare, null!);
     }

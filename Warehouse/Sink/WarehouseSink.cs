@@ -145,14 +145,12 @@ public sealed class WarehouseSink : IDisposable
         var offsets = next.Select(p => new TopicPartitionOffset(_options.Topic, p.Key, p.Value)).ToList();
         _writing = (Task.Run(() =>
         {
-            batch.Compact();
-            // Both stores, each on its own thread (DuckDB runs a query on one): the offsets wait for both.
-            if (_duckDb is { } duckDb && _parquet is { } parquet) Parallel.Invoke(() => duckDb.Write(batch), () => parquet.Write(batch, next));
-            else
-            {
-                _duckDb?.Write(batch);
-                _parquet?.Write(batch, next);
-            }
+            batch.Compact(); // once: the stores then read the batch side by side
+            // Each store on its own thread (DuckDB runs a query on one); the offsets wait for both, and a store's failure surfaces as itself.
+            var writes = new List<Task>(2);
+            if (_duckDb is { } duckDb) writes.Add(Task.Run(() => duckDb.Write(batch)));
+            if (_parquet is { } parquet) writes.Add(Task.Run(() => parquet.Write(batch, next)));
+            return Task.WhenAll(writes);
         }), batch, offsets);
         (_batch, _spare) = (_spare, null!);
     }

@@ -122,13 +122,11 @@ internal sealed class RoleHead(ClassificationHead head)
 
     private const double AmountFloor = 0.25;
 
-    /// <summary>Which party a mention is: an amount is itself; a name is the longest name it is the start (a company) or end (a person) of.</summary>
+    /// <summary>Which party a mention is: an amount is itself; a name is the longest name it is a short form of (<see cref="ShortForms"/>).</summary>
     private static string PartyKey(RoleCandidate mention, IReadOnlyList<RoleCandidate> all)
     {
         if (mention.Kind is SpanKind.Money or SpanKind.JobTitle) return $"{mention.Kind}@{mention.Start}";
-        var full = all.Where(o => o.Kind == mention.Kind && o.Text.Length > mention.Text.Length && (mention.Kind == SpanKind.Person
-                ? o.Text.EndsWith(" " + mention.Text, StringComparison.Ordinal)
-                : o.Text.StartsWith(mention.Text + " ", StringComparison.Ordinal)))
+        var full = all.Where(o => o.Kind == mention.Kind && ShortForms.Shortens(mention.Text, o.Text, mention.Kind == SpanKind.Person))
             .MaxBy(o => o.Text.Length);
         return $"{mention.Kind}:{full?.Text ?? mention.Text}";
     }

@@ -16,6 +16,12 @@ internal static class WordFeatures
         "kk", "pty", "bhd", "ltda", "lp", "llp", "group", "holdings", "ventures", "capital", "partners",
     };
 
+    // "Group" in other languages: company words, though not among the shape features the shipped head was trained on.
+    private static readonly HashSet<string> GroupWords = new(StringComparer.OrdinalIgnoreCase) { "groep", "gruppe", "groupe", "grupo", "gruppo" };
+
+    /// <summary>A legal form or a word that ends company names ("Holdings", "Groep"): no person's surname.</summary>
+    public static bool IsCompanyWord(string word) => LegalForms.Contains(word) || GroupWords.Contains(word);
+
     public static int Width(int dimensions) => 3 * dimensions + ShapeCount;
 
     /// <summary>The features of every word, one row each.</summary>

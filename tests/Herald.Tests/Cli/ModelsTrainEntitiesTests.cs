@@ -52,9 +52,9 @@ public sealed class ModelsTrainEntitiesTests
         Assert.True(f1["ORG"].F1 >= 0.90 && f1["PER"].F1 >= 0.90, printed);
         Assert.True(f1["ORG"].Recall >= 0.95, printed);
         // Whole signals (every party in its role, the amount and currency, the title, all at once) on the deal and hire samples:
-        // 0.731 when written; the issue's goal is 0.80.
+        // the issue's goal, 0.80 (130 of 160, 0.813, when written).
         var signals = System.Text.RegularExpressions.Regex.Match(printed, @"news\.jsonl signals right in every part (\S+)");
-        Assert.True(double.Parse(signals.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.70, printed);
+        Assert.True(double.Parse(signals.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.80, printed);
         Assert.True(File.Exists(Path.Combine(output, EntityHeads.EntitiesFile)) && File.Exists(Path.Combine(output, EntityHeads.RolesFile)));
         var card = await File.ReadAllTextAsync(Path.Combine(output, EntityModelCard.FileName));
         Assert.Contains("| label | precision | recall | F1 | found / labelled |", card);

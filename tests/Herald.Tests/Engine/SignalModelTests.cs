@@ -48,6 +48,21 @@ public sealed class SignalModelTests(EngineCluster fixture)
         Assert.Contains("Lumenwell=former_employer", Companies(signal));
     }
 
+    [Theory]
+    [InlineData("Brindlecove hires former bank treasurer as finance chief #CFOMoves",
+        "Brindlecove has hired Oskar Lindqvist as chief financial officer. Lindqvist spent a decade at Harrowgate Bank. #MandA #CFOMoves", "Brindlecove")]
+    [InlineData("Payroll platform Quernhill names technology chief",
+        "Payroll platform Quernhill appointed Maren Solvik as chief technology officer on Tuesday. She joins from Tallowbrook Systems.", "Quernhill")]
+    public async Task A_one_word_name_that_shortens_no_person_is_the_hiring_company_and_a_hashtag_names_no_one(string title, string text, string company)
+    {
+        var (signal, entities) = await RunAsync(title, text);
+
+        Assert.Contains((company, "ORG"), entities);
+        Assert.DoesNotContain(entities, e => e.Item1 is "MandA" or "CFOMoves");
+        Assert.Contains($"{company}=employer", Companies(signal));
+        Assert.Equal("appointee", (string?)signal["people"]!.AsArray().Single(p => ((string)p!["name"]!).Contains(' '))!["role"]);
+    }
+
     [Fact]
     public async Task The_encoder_runs_once_per_document_for_the_embedding_and_both_heads()
     {

@@ -5,11 +5,11 @@ using System.Text.Unicode;
 namespace Herald.Warehouse.Rows;
 
 /// <summary>
-/// What a central-topic record (README's wire format) brings the warehouse: its keys and the JSON of the document and the
-/// annotations it adds, copied into a batch's <see cref="ByteArena"/>. Every emission mode lands the same rows: a
-/// <c>complete</c> record carries the whole state, so it gives the document and all its annotations; a running record (modes
-/// <c>All</c> and <c>Deltas</c>) gives the one annotation it added, which is its last. A document's row comes with its
-/// completion (mode <c>Deltas</c> has no document before), so the table holds completed documents.
+/// What a central-topic record (README's wire format) brings the warehouse: its keys and, from a <c>complete</c> record, the
+/// JSON of the document and of every annotation, copied into a batch's <see cref="ByteArena"/>. Every emission mode ends a
+/// run with a complete record carrying the whole state, so taking rows from it alone lands the same rows in every mode; a
+/// running record (modes <c>All</c> and <c>Deltas</c>) brings nothing the complete one will not, and is only counted. The
+/// tables then hold completed runs, each row written once: no row is updated as a run goes on.
 /// </summary>
 internal sealed record CentralRecord(string Id, string Pipeline, string PipelineVersion, bool Complete, string? CompletedAt,
     ReadOnlyMemory<byte>? Document, List<(string Name, ReadOnlyMemory<byte> Json)> Annotations)
@@ -19,7 +19,7 @@ internal sealed record CentralRecord(string Id, string Pipeline, string Pipeline
         if (Document is { } document)
             batch.Documents.Add(new DocumentRow(position, Id, Pipeline, PipelineVersion, document, CompletedAt ?? timestamp.ToString("O")));
         foreach (var (name, json) in Annotations)
-            batch.Annotations.Add(new AnnotationRow(position, Id, Pipeline, PipelineVersion, name, json, Complete));
+            batch.Annotations.Add(new AnnotationRow(position, Id, Pipeline, PipelineVersion, name, json));
         batch.Records++;
     }
 }
@@ -50,7 +50,7 @@ internal static class CentralRecordReader
         var reader = new Utf8JsonReader(value);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
         string? id = null, tag = null, version = null, completedAt = null;
-        var complete = false;
+        bool complete = false, running = false;
         Range? document = null;
         var annotations = new List<(Name Name, Range Json)>();
         // Names are matched as UTF-8, not decoded: only the values kept become strings.
@@ -61,7 +61,10 @@ internal static class CentralRecordReader
             switch (property)
             {
                 case "id" when reader.TokenType == JsonTokenType.String: id = reader.GetString(); break;
-                case "status" when reader.TokenType == JsonTokenType.String: complete = reader.ValueTextEquals("complete"u8); break;
+                case "status" when reader.TokenType == JsonTokenType.String:
+                    complete = reader.ValueTextEquals("complete"u8);
+                    running = !complete;
+                    break;
                 case "completedAt" when reader.TokenType == JsonTokenType.String: completedAt = reader.GetString(); break;
                 case "pipeline" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -79,7 +82,7 @@ internal static class CentralRecordReader
                 case "annotations" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        // A running record keeps only its last annotation: the others' names are never decoded.
+                        // Where each is, noted: the status comes after them, and only a complete record's are decoded and copied.
                         var name = reader.ValueIsEscaped ? new Name(default, reader.GetString()) : new Name(NameBytes(ref reader), null);
                         reader.Read();
                         var isObject = reader.TokenType == JsonTokenType.StartObject;
@@ -91,10 +94,11 @@ internal static class CentralRecordReader
                     reader.Skip();
                     break;
             }
+            // A running record brings no rows: once its keys are known (Herald writes them and the status first), it is read.
+            if (running && id is not null && tag is not null && version is not null) return new CentralRecord(id, tag, version, false, null, null, []);
         }
         if (id is null || tag is null || version is null) return null;
-        // A running record's new annotation is its last; the ones before it came with earlier records. Only what is kept is copied.
-        if (!complete && annotations.Count > 1) annotations.RemoveRange(0, annotations.Count - 1);
+        if (!complete) annotations.Clear();
         var copied = new List<(string, ReadOnlyMemory<byte>)>(annotations.Count);
         foreach (var (name, json) in annotations) copied.Add((name.Decode(value), arena.Copy(value[json])));
         // Not `? copy : null`: the null would convert to an empty memory (through byte[]), not to no document.

@@ -16,9 +16,8 @@ internal readonly record struct DocumentRow(
     string CompletedAt);
 
 /// <summary>
-/// A row of <c>annotations</c> (one per document, pipeline, pipeline version and annotator), keyed here and left as its record's
-/// JSON. <see cref="Final"/>: read from a <c>complete</c> record (the run's final state), which is all that append-only Parquet
-/// files take.
+/// A row of <c>annotations</c> (one per document, pipeline, pipeline version and annotator), keyed here and left as its
+/// <c>complete</c> record's JSON.
 /// </summary>
 internal readonly record struct AnnotationRow(
     RecordPosition Position,
@@ -26,8 +25,7 @@ internal readonly record struct AnnotationRow(
     string Pipeline,
     string PipelineVersion,
     string Name,
-    ReadOnlyMemory<byte> Json,
-    bool Final);
+    ReadOnlyMemory<byte> Json);
 
 /// <summary>The rows of a batch of records, in the order they were read.</summary>
 internal sealed class RowBatch
@@ -49,8 +47,8 @@ internal sealed class RowBatch
     public Dictionary<int, long> FirstOffsets { get; } = [];
 
     /// <summary>
-    /// Keeps the latest row per key, so a batch writes each key once: in mode <c>All</c> a document's complete record repeats every
-    /// annotation its running records brought, and a record read twice repeats itself. Rows are in reading order: the last one wins.
+    /// Keeps the latest row per key, so a batch writes each key once: a record read twice, or a run published twice (after a silo
+    /// crash), repeats itself. Rows are in reading order: the last one wins.
     /// </summary>
     public void Compact()
     {

@@ -48,6 +48,9 @@ public sealed class WarehouseSink : IDisposable
                 PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
                 ClientId = "herald-warehouse",
                 ConsumeResultFields = "timestamp", // no copies of headers and topic names per record
+                // The sink stops reading while its writer catches up, and its fetch queue fills meanwhile: librdkafka then postpones
+                // fetching by this much, 1 s by default, and the drained queue would leave the sink idle for most of it.
+                FetchQueueBackoffMs = 20,
             };
         configure?.Invoke(config);
         _consumer = new ConsumerBuilder<Ignore, CentralRecord?>(config)

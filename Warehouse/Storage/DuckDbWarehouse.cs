@@ -1,11 +1,12 @@
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Herald.Warehouse.Rows;
 
 namespace Herald.Warehouse.Storage;
 
 /// <summary>
-/// The DuckDB file: each batch is appended to staging tables and merged into <c>documents</c> and <c>annotations</c> by key in
-/// one transaction, so a record read twice leaves one row and a batch is either wholly durable or not there.
+/// The DuckDB file: each batch is appended to staging tables and inserted into <c>documents</c> and <c>annotations</c>, keyed,
+/// in one transaction, so a record read twice leaves one row and a batch is either wholly durable or not there.
 /// </summary>
 internal sealed class DuckDbWarehouse : IDisposable
 {
@@ -35,13 +36,28 @@ internal sealed class DuckDbWarehouse : IDisposable
         return connection;
     }
 
-    /// <summary>Called by the sink's loop only (one writer).</summary>
+    /// <summary>
+    /// Called by the sink's loop only (one writer). A batch goes in by plain inserts; one that holds a key the tables have (a record
+    /// read again, a run published twice) is rolled back by its constraint error and merged instead.
+    /// </summary>
     public void Write(RowBatch batch)
+    {
+        try
+        {
+            Write(batch, WarehouseSchema.InsertDocuments, WarehouseSchema.InsertAnnotations);
+        }
+        catch (DuckDBException e) when (e.ErrorType == DuckDBErrorType.Constraint)
+        {
+            Write(batch, WarehouseSchema.MergeDocuments, WarehouseSchema.MergeAnnotations);
+        }
+    }
+
+    private void Write(RowBatch batch, string documents, string annotations)
     {
         using var transaction = _connection.BeginTransaction();
         Staging.Append(_connection, batch);
-        Sql.Execute(_connection, WarehouseSchema.MergeDocuments);
-        Sql.Execute(_connection, WarehouseSchema.MergeAnnotations);
+        Sql.Execute(_connection, documents);
+        Sql.Execute(_connection, annotations);
         Staging.Clear(_connection);
         transaction.Commit();
     }

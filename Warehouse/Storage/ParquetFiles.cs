@@ -35,11 +35,9 @@ internal sealed class ParquetFiles : IDisposable
         Staging.Append(_staging, batch);
         try
         {
-            // Annotations land from the complete record only (documents come only from it): files are append-only, and running
-            // rows would stay beside the final ones (a run's annotations can straddle two batches).
-            var written = Copy($"SELECT *, CAST(completed_at AS DATE) AS day FROM ({WarehouseSchema.LatestDocuments()})",
+            var written = Copy($"SELECT *, CAST(completed_at AS DATE) AS day FROM ({WarehouseSchema.LatestDocuments})",
                 "documents", "pipeline, day", name);
-            written.AddRange(Copy($"SELECT *, CAST(coalesce(\"at\", now()) AS DATE) AS day FROM ({WarehouseSchema.LatestAnnotations("final")})",
+            written.AddRange(Copy($"SELECT *, CAST(coalesce(\"at\", now()) AS DATE) AS day FROM ({WarehouseSchema.LatestAnnotations})",
                 "annotations", "pipeline, name, day", name));
             Sync(written);
         }

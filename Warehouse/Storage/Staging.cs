@@ -27,7 +27,7 @@ internal static class Staging
         {
             foreach (var a in batch.Annotations)
                 Text(Text(Text(Text(annotations.CreateRow(), a.DocumentId), a.Pipeline), a.PipelineVersion), a.Name)
-                    .AppendValue(Bytes(a.Json)).AppendValue(a.Final).EndRow();
+                    .AppendValue(Bytes(a.Json)).EndRow();
         }
     }
 

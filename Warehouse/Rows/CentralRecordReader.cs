@@ -14,12 +14,12 @@ namespace Herald.Warehouse.Rows;
 internal sealed record CentralRecord(string Id, string Pipeline, string PipelineVersion, bool Complete, string? CompletedAt,
     ReadOnlyMemory<byte>? Document, List<(string Name, ReadOnlyMemory<byte> Json)> Annotations)
 {
-    public void AddTo(RowBatch batch, RecordPosition position, DateTimeOffset timestamp)
+    public void AddTo(RowBatch batch, int partition, DateTimeOffset timestamp)
     {
         if (Document is { } document)
-            batch.Documents.Add(new DocumentRow(position, Id, Pipeline, PipelineVersion, document, CompletedAt ?? timestamp.ToString("O")));
+            batch.Documents.Add(new DocumentRow(partition, Id, Pipeline, PipelineVersion, document, CompletedAt ?? timestamp.ToString("O")));
         foreach (var (name, json) in Annotations)
-            batch.Annotations.Add(new AnnotationRow(position, Id, Pipeline, PipelineVersion, name, json));
+            batch.Annotations.Add(new AnnotationRow(partition, Id, Pipeline, PipelineVersion, name, json));
         batch.Records++;
     }
 }

@@ -1,14 +1,12 @@
 namespace Herald.Warehouse.Rows;
 
-/// <summary>Where a central-topic record was read: a partition lost to another sink takes its rows out of the pending batch.</summary>
-internal readonly record struct RecordPosition(int Partition, long Offset);
-
 /// <summary>
 /// A row of <c>documents</c> (one per document, pipeline and pipeline version), keyed here and left as its record's JSON: DuckDB
 /// reads the columns out of <see cref="Json"/> (<see cref="Storage.WarehouseSchema"/>), so the sink never parses a text twice.
+/// <see cref="Partition"/>: the input partition it was read from (one lost to another sink takes its rows out of the pending batch).
 /// </summary>
 internal readonly record struct DocumentRow(
-    RecordPosition Position,
+    int Partition,
     string Id,
     string Pipeline,
     string PipelineVersion,
@@ -20,7 +18,7 @@ internal readonly record struct DocumentRow(
 /// <c>complete</c> record's JSON.
 /// </summary>
 internal readonly record struct AnnotationRow(
-    RecordPosition Position,
+    int Partition,
     string DocumentId,
     string Pipeline,
     string PipelineVersion,

@@ -130,7 +130,7 @@ public sealed class WarehouseSink : IDisposable
         _atEnd.Remove(partition);
         _batch.FirstOffsets.TryAdd(partition, offset);
         _nextOffsets[partition] = offset + 1;
-        if (message.Value is { } record) record.AddTo(_batch, new RecordPosition(partition, offset), message.Timestamp.UtcDateTime);
+        if (message.Value is { } record) record.AddTo(_batch, partition, message.Timestamp.UtcDateTime);
         else
         {
             _batch.Unreadable++;
@@ -197,8 +197,8 @@ public sealed class WarehouseSink : IDisposable
         _logger.LogWarning("Warehouse sink lost partitions {Partitions}; their pending records will be read again", string.Join(", ", partitions.Select(p => p.Partition.Value)));
         var lost = partitions.Select(p => p.Partition.Value).ToHashSet();
         Settle(lost);
-        _batch.Documents.RemoveAll(d => lost.Contains(d.Position.Partition));
-        _batch.Annotations.RemoveAll(a => lost.Contains(a.Position.Partition));
+        _batch.Documents.RemoveAll(d => lost.Contains(d.Partition));
+        _batch.Annotations.RemoveAll(a => lost.Contains(a.Partition));
         foreach (var partition in lost)
         {
             _batch.FirstOffsets.Remove(partition);

@@ -43,13 +43,12 @@ public sealed class WarehouseStoreTests : IDisposable
     private static RowBatch Batch(IEnumerable<byte[]> records, int partition = 0, long firstOffset = 0)
     {
         var batch = new RowBatch();
-        var offset = firstOffset;
+        batch.FirstOffsets[partition] = firstOffset;
         foreach (var record in records)
         {
-            batch.FirstOffsets.TryAdd(partition, offset);
             var read = CentralRecordReader.Read(record, batch.Arena);
             Assert.NotNull(read);
-            read.AddTo(batch, new RecordPosition(partition, offset++), Start);
+            read.AddTo(batch, partition, Start);
         }
         return batch;
     }

@@ -33,8 +33,10 @@ internal sealed class EntityHead(ClassificationHead head)
             .Where(e => e is not null && (e.Label == "TITLE" || e.Text.Any(char.IsUpper) || e.Text.Any(char.IsDigit)))
             // A hashtag is a topic ("#MandA", "#GullsHockey"), not a mention of a name: neither labelled data set counts one.
             .Where(e => e!.Start == 0 || states.Text[e.Start - 1] != '#')
-            .Select(e => WithFullStop(states.Text, e!)).ToList();
-        return [.. CompaniesNotPeople(ShortFormsLabelled(entities).ToList())
+            .Select(e => WithFullStop(states.Text, e!))
+            .Select(e => e.Label == "PER" && WordFeatures.IsCompanyWord(ShortForms.Words(e.Text)[^1]) ? AsCompany(states, e) : e)
+            .ToList();
+        return [.. LoneNamesAsCompanies(states, ShortFormsLabelled(entities).ToList())
             .Where(e => e.Start >= offset)
             .Select(e => e with { Start = e.Start - offset, End = e.End - offset, Score = Math.Round(e.Score, 4) })];
     }
@@ -45,22 +47,28 @@ internal sealed class EntityHead(ClassificationHead head)
     /// </summary>
     private static IEnumerable<Entity> ShortFormsLabelled(List<Entity> entities) => entities.Select((e, i) =>
     {
-        if (e.Label == "TITLE" || e.Text.Contains(' ')) return e;
+        if (e.Label == "TITLE" || ShortForms.Words(e.Text).Length > 1) return e;
         var full = entities.Take(i).LastOrDefault(f => f.Label is "ORG" or "PER" && ShortForms.Shortens(e.Text, f.Text, f.Label == "PER"));
         return full is null || full.Label == e.Label ? e : e with { Label = full.Label };
     });
 
     /// <summary>
-    /// News introduces a person by a full name, and no surname is "Holdings" or "Groep": a "person" ending in a company word,
-    /// or of one word that shortens no full name in the document ("Quillmark has hired...", "platform Tessaline appointed..."),
-    /// is a company the head took for a person. Two of the training data's 2,042 people are named by one word alone.
+    /// News introduces a person by a full name: a one-word "person" that is no word of a full name in the document ("Quillmark
+    /// has hired...", "platform Tessaline appointed...") is a company the head took for a surname. Two of the training data's
+    /// 2,042 people are named by one word alone. (No surname is "Holdings" or "Groep" either: such "people" became companies
+    /// before their short forms took their labels.)
     /// </summary>
-    private static IEnumerable<Entity> CompaniesNotPeople(List<Entity> entities) => entities.Select(e =>
-        e.Label != "PER" ? e
-        : WordFeatures.IsCompanyWord(e.Text.Split(' ')[^1]) ? e with { Label = "ORG" }
-        : e.Text.Contains(' ') || entities.Any(f => f.Label == "PER" && (ShortForms.Shortens(e.Text, f.Text, person: true)
-            || f.Text.StartsWith(e.Text + " ", StringComparison.Ordinal))) ? e
-        : e with { Label = "ORG" });
+    private static IEnumerable<Entity> LoneNamesAsCompanies(WordStates states, List<Entity> entities) => entities.Select(e =>
+        e.Label != "PER" || ShortForms.Words(e.Text).Length > 1 || entities.Any(f => f.Label == "PER"
+            && ShortForms.Words(f.Text) is { Length: > 1 } names && names.Contains(e.Text, StringComparer.Ordinal))
+            ? e : AsCompany(states, e));
+
+    /// <summary>A span the head took for a person, as a company: with the legal form after it and its full stop ("Quillmark Inc.").</summary>
+    private static Entity AsCompany(WordStates states, Entity person)
+    {
+        var company = person with { Label = "ORG" };
+        return WithFullStop(states.Text, Tidy(states, company) ?? company);
+    }
 
     /// <summary>The likeliest label sequence (by summed log probability) in which every I-X follows a B-X or I-X.</summary>
     private int[] Viterbi(float[][] scores)

@@ -7,9 +7,17 @@ namespace Herald.Annotators.Onnx.Heads;
 /// </summary>
 internal static class ShortForms
 {
-    public static bool Shortens(string mention, string name, bool person) =>
-        name.Length > mention.Length && (person
-            ? name.EndsWith(" " + mention, StringComparison.Ordinal)
-            : name.StartsWith(mention + " ", StringComparison.Ordinal)
-              || (!mention.Contains(' ') && name.Split(' ').Contains(mention, StringComparer.Ordinal) && !WordFeatures.IsCompanyWord(mention)));
+    public static bool Shortens(string mention, string name, bool person)
+    {
+        if (name.Length <= mention.Length) return false;
+        var (short_, full) = (Words(mention), Words(name));
+        if (short_.Length >= full.Length) return false;
+        return person
+            ? full[^short_.Length..].SequenceEqual(short_, StringComparer.Ordinal)
+            : full[..short_.Length].SequenceEqual(short_, StringComparer.Ordinal)
+              || (short_.Length == 1 && full.Contains(mention, StringComparer.Ordinal) && !WordFeatures.IsCompanyWord(mention));
+    }
+
+    /// <summary>A name's words, split at spaces and no-break spaces.</summary>
+    public static string[] Words(string name) => name.Split([' ', '\u00A0'], StringSplitOptions.RemoveEmptyEntries);
 }

@@ -30,7 +30,11 @@ internal sealed record CentralRecord(string Id, string Pipeline, string Pipeline
 /// </summary>
 internal static class CentralRecordReader
 {
-    /// <summary>The record, its kept JSON copied into <paramref name="arena"/>; null when it is not a Herald record.</summary>
+    /// <summary>
+    /// The record, its kept JSON copied into <paramref name="arena"/>; null when it is not a Herald record. A running record is
+    /// taken as read once its keys and status are (what follows them is not looked at, so a running record cut short after them
+    /// still counts as read: it brings no rows either way).
+    /// </summary>
     public static CentralRecord? Read(ReadOnlySpan<byte> value, ByteArena arena)
     {
         // The JSON goes to DuckDB as text as it is: valid UTF-8 or nothing.
@@ -82,7 +86,8 @@ internal static class CentralRecordReader
                 case "annotations" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        // Where each is, noted: the status comes after them, and only a complete record's are decoded and copied.
+                        // Where each is, noted: the status may come after them (another producer's order), and only a complete
+                        // record's are decoded and copied.
                         var name = reader.ValueIsEscaped ? new Name(default, reader.GetString()) : new Name(NameBytes(ref reader), null);
                         reader.Read();
                         var isObject = reader.TokenType == JsonTokenType.StartObject;

@@ -23,7 +23,7 @@ internal static class EntityModelCard
         card.AppendLine($"  Input: the word's {report.Encoder} state (its first word piece's), the states of the words before and after it,");
         card.AppendLine($"  and {WordFeatures.ShapeCount} shape features (capitals, digits, sentence start, legal forms...: the encoder is uncased).");
         card.AppendLine("  Decoding: the likeliest label sequence (Viterbi); a short form takes its full name's label; a \"person\" of one word that");
-        card.AppendLine("  shortens no full name, or ending in a company word (\"Holdings\", \"Groep\"), is a company; a hashtag names no one.");
+        card.AppendLine("  is no word of a full name of a person, or ending in a company word (\"Holdings\", \"Groep\"), is a company; a hashtag names no one.");
         card.AppendLine($"- `{EntityHeads.RolesFile}` (kind `onnx-role-head`): {string.Join(", ", SignalRoles.Labels)} for each company, person and amount.");
         card.AppendLine("  Input: the mean state of the span's words and of the three words either side, its kind, the event type, and its");
         card.AppendLine("  place among the spans of its kind. A span takes the likeliest label its kind and the event type allow.");

@@ -29,6 +29,12 @@ public sealed class WarehouseOptions
     /// <summary>Records per write: one transaction (and one set of Parquet files per input partition) each.</summary>
     public int BatchSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Rows a batch may grow to while the one before it is still being written (under load): what a sink holds in memory is about
+    /// twice this many rows. The default is past DuckDB's row group (122,880 rows), the size it writes straight into its file.
+    /// </summary>
+    public int MaxBatchRows { get; set; } = 160_000;
+
     /// <summary>How long a batch may wait to fill before it is written anyway.</summary>
     public int BatchWaitMs { get; set; } = 1_000;
 
@@ -46,6 +52,7 @@ public sealed class WarehouseOptions
         if (string.IsNullOrWhiteSpace(Topic)) yield return "Herald:Warehouse:Topic must name the central topic";
         if (string.IsNullOrWhiteSpace(ConsumerGroup)) yield return "Herald:Warehouse:ConsumerGroup must not be empty";
         if (BatchSize < 1) yield return $"Herald:Warehouse:BatchSize must be at least 1, not {BatchSize}";
+        if (MaxBatchRows < 1) yield return $"Herald:Warehouse:MaxBatchRows must be at least 1, not {MaxBatchRows}";
         if (QueryMaxRows < 1) yield return $"Herald:Warehouse:QueryMaxRows must be at least 1, not {QueryMaxRows}";
         if (QueryTimeoutSeconds < 1) yield return $"Herald:Warehouse:QueryTimeoutSeconds must be at least 1, not {QueryTimeoutSeconds}";
         if (BatchWaitMs < 1) yield return $"Herald:Warehouse:BatchWaitMs must be at least 1, not {BatchWaitMs}";

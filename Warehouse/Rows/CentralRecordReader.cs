@@ -6,27 +6,28 @@ namespace Herald.Warehouse.Rows;
 
 /// <summary>
 /// What a central-topic record (README's wire format) brings the warehouse: its keys and, from a <c>complete</c> record, the
-/// JSON of the document and of every annotation, copied into a batch's <see cref="ByteArena"/>. Every emission mode ends a
-/// run with a complete record carrying the whole state, so taking rows from it alone lands the same rows in every mode; a
-/// running record (modes <c>All</c> and <c>Deltas</c>) brings nothing the complete one will not, and is only counted. The
-/// tables then hold completed runs, each row written once: no row is updated as a run goes on.
+/// columns of the document and of every annotation (<see cref="RecordFields"/>), their text copied into a batch's
+/// <see cref="ByteArena"/>. Every emission mode ends a run with a complete record carrying the whole state, so taking rows from
+/// it alone lands the same rows in every mode; a running record (modes <c>All</c> and <c>Deltas</c>) brings nothing the
+/// complete one will not, and is only counted. The tables then hold completed runs, each row written once: no row is updated
+/// as a run goes on.
 /// </summary>
-internal sealed record CentralRecord(string Id, string Pipeline, string PipelineVersion, bool Complete, string? CompletedAt,
-    ReadOnlyMemory<byte>? Document, List<(string Name, ReadOnlyMemory<byte> Json)> Annotations)
+internal sealed record CentralRecord(string Id, string Pipeline, string PipelineVersion, bool Complete, DateTimeOffset? CompletedAt,
+    DocumentFields? Document, List<(string Name, AnnotationFields Fields)> Annotations)
 {
     public void AddTo(RowBatch batch, int partition, DateTimeOffset timestamp)
     {
         if (Document is { } document)
-            batch.Documents.Add(new DocumentRow(partition, Id, Pipeline, PipelineVersion, document, CompletedAt ?? timestamp.ToString("O")));
-        foreach (var (name, json) in Annotations)
-            batch.Annotations.Add(new AnnotationRow(partition, Id, Pipeline, PipelineVersion, name, json));
+            batch.Documents.Add(new DocumentRow(partition, Id, Pipeline, PipelineVersion, document, CompletedAt ?? timestamp));
+        foreach (var (name, fields) in Annotations)
+            batch.Annotations.Add(new AnnotationRow(partition, Id, Pipeline, PipelineVersion, name, fields));
         batch.Records++;
     }
 }
 
 /// <summary>
 /// Reads a <see cref="CentralRecord"/> in one pass over the record, which notes the keys and where the document and the
-/// annotations are; their fields are read later by DuckDB from the copied JSON (<see cref="Storage.WarehouseSchema"/>).
+/// annotations are; a complete record's document and annotations are then read for their columns.
 /// </summary>
 internal static class CentralRecordReader
 {
@@ -37,15 +38,15 @@ internal static class CentralRecordReader
     /// </summary>
     public static CentralRecord? Read(ReadOnlySpan<byte> value, ByteArena arena)
     {
-        // The JSON goes to DuckDB as text as it is: valid UTF-8 or nothing.
+        // Its text goes to DuckDB as it is: valid UTF-8 or nothing.
         if (!Utf8.IsValid(value)) return null;
         try
         {
             return Parse(value, arena);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return null;
+            return null; // not JSON, or a string escaping a lone surrogate ("\ud800"): no text can hold it
         }
     }
 
@@ -53,7 +54,8 @@ internal static class CentralRecordReader
     {
         var reader = new Utf8JsonReader(value);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-        string? id = null, tag = null, version = null, completedAt = null;
+        string? id = null, tag = null, version = null;
+        DateTimeOffset? completedAt = null;
         bool complete = false, running = false;
         Range? document = null;
         var annotations = new List<(Name Name, Range Json)>();
@@ -69,7 +71,10 @@ internal static class CentralRecordReader
                     complete = reader.ValueTextEquals("complete"u8);
                     running = !complete;
                     break;
-                case "completedAt" when reader.TokenType == JsonTokenType.String: completedAt = reader.GetString(); break;
+                case "completedAt":
+                    completedAt = RecordFields.Timestamp(ref reader);
+                    reader.Skip();
+                    break;
                 case "pipeline" when reader.TokenType == JsonTokenType.StartObject:
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
@@ -102,14 +107,12 @@ internal static class CentralRecordReader
             // A running record brings no rows: once its keys are known (Herald writes them and the status first), it is read.
             if (running && id is not null && tag is not null && version is not null) return new CentralRecord(id, tag, version, false, null, null, []);
         }
-        if (id is null || tag is null || version is null) return null;
+        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(tag) || string.IsNullOrEmpty(version)) return null; // keys are never empty
         if (!complete) annotations.Clear();
-        var copied = new List<(string, ReadOnlyMemory<byte>)>(annotations.Count);
-        foreach (var (name, json) in annotations) copied.Add((name.Decode(value), arena.Copy(value[json])));
-        // Not `? copy : null`: the null would convert to an empty memory (through byte[]), not to no document.
-        ReadOnlyMemory<byte>? kept = null;
-        if (complete && document is { } d) kept = arena.Copy(value[d]);
-        return new CentralRecord(id, tag, version, complete, completedAt, kept, copied);
+        var read = new List<(string, AnnotationFields)>(annotations.Count);
+        foreach (var (name, json) in annotations) read.Add((name.Decode(value), RecordFields.Annotation(value[json], arena)));
+        DocumentFields? fields = complete && document is { } d ? RecordFields.Document(value[d], arena) : null;
+        return new CentralRecord(id, tag, version, complete, completedAt, fields, read);
     }
 
     // The record's properties that the warehouse reads, as constants: matched against the raw name without decoding it.

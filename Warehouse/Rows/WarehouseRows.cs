@@ -1,29 +1,47 @@
 namespace Herald.Warehouse.Rows;
 
 /// <summary>
-/// A row of <c>documents</c> (one per document, pipeline and pipeline version), keyed here and left as its record's JSON: DuckDB
-/// reads the columns out of <see cref="Json"/> (<see cref="Storage.WarehouseSchema"/>), so the sink never parses a text twice.
-/// <see cref="Partition"/>: the input partition it was read from (one lost to another sink takes its rows out of the pending batch).
+/// A row of <c>documents</c> (one per document, pipeline and pipeline version): its keys, and its columns as
+/// <see cref="CentralRecordReader"/> read them out of the complete record's document. <see cref="Partition"/>: the input partition it
+/// was read from (one lost to another sink takes its rows out of the pending batch).
 /// </summary>
 internal readonly record struct DocumentRow(
     int Partition,
     string Id,
     string Pipeline,
     string PipelineVersion,
-    ReadOnlyMemory<byte> Json,
-    string CompletedAt);
+    DocumentFields Fields,
+    DateTimeOffset CompletedAt);
 
-/// <summary>
-/// A row of <c>annotations</c> (one per document, pipeline, pipeline version and annotator), keyed here and left as its
-/// <c>complete</c> record's JSON.
-/// </summary>
+/// <summary>The columns of a document read from its JSON: a field that is absent or of another type is no value (SQL NULL).</summary>
+internal readonly record struct DocumentFields(Utf8Value Text, Utf8Value Title, Utf8Value Source, Utf8Value Url, DateTimeOffset? PublishedAt, Utf8Value Metadata);
+
+/// <summary>A row of <c>annotations</c> (one per document, pipeline, pipeline version and annotator), read from its <c>complete</c> record.</summary>
 internal readonly record struct AnnotationRow(
     int Partition,
     string DocumentId,
     string Pipeline,
     string PipelineVersion,
     string Name,
-    ReadOnlyMemory<byte> Json);
+    AnnotationFields Fields);
+
+/// <summary>
+/// The columns of an annotation read from its JSON. <see cref="Error"/> is a failure's <c>error</c> or a skip's <c>reason</c>;
+/// <see cref="Value"/> is the value's JSON as written, no value for JSON null.
+/// </summary>
+internal readonly record struct AnnotationFields(
+    Utf8Value Version, Utf8Value Status, Utf8Value Value, Utf8Value Error, double? DurationMs, int? Attempts, DateTimeOffset? At);
+
+/// <summary>
+/// A text column's value as UTF-8 bytes (kept in a batch's <see cref="ByteArena"/>, JSON escapes undone), or no value: DuckDB's
+/// appender takes the bytes as they are.
+/// </summary>
+internal readonly record struct Utf8Value(ReadOnlyMemory<byte> Bytes, bool HasValue)
+{
+    public static readonly Utf8Value None = default;
+
+    public static Utf8Value Of(ReadOnlyMemory<byte> bytes) => new(bytes, true);
+}
 
 /// <summary>The rows of a batch of records, in the order they were read.</summary>
 internal sealed class RowBatch

@@ -90,7 +90,8 @@ public sealed class WarehouseSink : IDisposable
                 if (result is { IsPartitionEOF: true }) _atEnd.Add(result.Partition.Value);
                 else if (result?.Message is { } message) Add(result.Partition.Value, result.Offset.Value, message);
 
-                if (_batch.FirstOffsets.Count > 0 && (_batch.Records + _batch.Unreadable >= _options.BatchSize || DateTime.UtcNow - batchStarted >= wait))
+                if (_batch.FirstOffsets.Count > 0 && (_batch.Records + _batch.Unreadable >= _options.BatchSize || DateTime.UtcNow - batchStarted >= wait)
+                    && !GrowsWhileWriting())
                 {
                     Flush();
                     progress?.Report(Progress);
@@ -118,6 +119,15 @@ public sealed class WarehouseSink : IDisposable
         progress?.Report(Progress);
         return Progress;
     }
+
+    /// <summary>
+    /// Whether a batch that is due keeps filling because the one before it is still being written (group commit): when the writer
+    /// keeps up, batches stay at <see cref="WarehouseOptions.BatchSize"/>; under load they grow to <see cref="WarehouseOptions.MaxBatchRows"/>,
+    /// which DuckDB writes straight into its file (a transaction that appends a row group's worth skips the write-ahead log and
+    /// the checkpoint that copies it again), so the writer does less per row just when it is the limit.
+    /// </summary>
+    private bool GrowsWhileWriting() =>
+        _writing is { Write.IsCompleted: false } && _batch.Documents.Count + _batch.Annotations.Count < _options.MaxBatchRows;
 
     private bool AllAtEnd()
     {

@@ -5,8 +5,8 @@ using Herald.Warehouse.Rows;
 namespace Herald.Warehouse.Storage;
 
 /// <summary>
-/// The DuckDB file: each batch is appended to staging tables and inserted into <c>documents</c> and <c>annotations</c>, keyed,
-/// in one transaction, so a record read twice leaves one row and a batch is either wholly durable or not there.
+/// The DuckDB file: each batch goes into <c>documents</c> and <c>annotations</c>, keyed, in one transaction, so a record read twice
+/// leaves one row and a batch is either wholly durable or not there.
 /// </summary>
 internal sealed class DuckDbWarehouse : IDisposable
 {
@@ -37,29 +37,26 @@ internal sealed class DuckDbWarehouse : IDisposable
     }
 
     /// <summary>
-    /// Called by the sink's loop only (one writer). A batch goes in by plain inserts; one that holds a key the tables have (a record
-    /// read again, a run published twice) is rolled back by its constraint error and merged instead.
+    /// Called by the sink's loop only (one writer). A batch is appended to the tables; one that holds a key the tables have (a record
+    /// read again, a run published twice) is rolled back by its constraint error and merged through the staging tables instead.
     /// </summary>
     public void Write(RowBatch batch)
     {
         try
         {
-            Write(batch, WarehouseSchema.InsertDocuments, WarehouseSchema.InsertAnnotations);
+            using var transaction = _connection.BeginTransaction();
+            Staging.AppendToTables(_connection, batch);
+            transaction.Commit();
         }
         catch (DuckDBException e) when (e.ErrorType == DuckDBErrorType.Constraint)
         {
-            Write(batch, WarehouseSchema.MergeDocuments, WarehouseSchema.MergeAnnotations);
+            using var transaction = _connection.BeginTransaction();
+            Staging.Append(_connection, batch);
+            Sql.Execute(_connection, WarehouseSchema.MergeDocuments);
+            Sql.Execute(_connection, WarehouseSchema.MergeAnnotations);
+            Staging.Clear(_connection);
+            transaction.Commit();
         }
-    }
-
-    private void Write(RowBatch batch, string documents, string annotations)
-    {
-        using var transaction = _connection.BeginTransaction();
-        Staging.Append(_connection, batch);
-        Sql.Execute(_connection, documents);
-        Sql.Execute(_connection, annotations);
-        Staging.Clear(_connection);
-        transaction.Commit();
     }
 
     public void Dispose() => _connection.Dispose();

@@ -35,10 +35,8 @@ internal sealed class ParquetFiles : IDisposable
         Staging.Append(_staging, batch);
         try
         {
-            var written = Copy($"SELECT *, CAST(completed_at AS DATE) AS day FROM ({WarehouseSchema.LatestDocuments})",
-                "documents", "pipeline, day", name);
-            written.AddRange(Copy($"SELECT *, CAST(coalesce(\"at\", now()) AS DATE) AS day FROM ({WarehouseSchema.LatestAnnotations})",
-                "annotations", "pipeline, name, day", name));
+            var written = Copy("SELECT *, CAST(completed_at AS DATE) AS day FROM staging_documents", "documents", "pipeline, day", name);
+            written.AddRange(Copy("SELECT *, CAST(coalesce(\"at\", now()) AS DATE) AS day FROM staging_annotations", "annotations", "pipeline, name, day", name));
             Sync(written);
         }
         finally

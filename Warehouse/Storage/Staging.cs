@@ -6,41 +6,81 @@ using Herald.Warehouse.Rows;
 namespace Herald.Warehouse.Storage;
 
 /// <summary>
-/// Appends a batch's rows to a connection's staging tables (DuckDB's appender: the fast way in) and empties them after. Every value
-/// goes in as UTF-8 bytes: the JSON slices straight from the records, the keys encoded on the stack (the appender's own string
-/// path allocates native memory per value).
+/// Appends a batch's rows with DuckDB's appender (the fast way in), typed as the tables are, to the tables themselves or to their
+/// staging twins (<see cref="WarehouseSchema.Staging"/>), and empties the staging tables after. Text goes in as UTF-8 bytes: the
+/// rows' values as read, the keys encoded on the stack (the appender's own string path allocates native memory per value).
 /// </summary>
 internal static class Staging
 {
     public static void Create(DuckDBConnection connection) => Sql.Execute(connection, WarehouseSchema.Staging);
 
-    public static void Append(DuckDBConnection connection, RowBatch batch)
-    {
-        batch.Compact(); // the merges and Parquet files take one row per key
-        using (var documents = connection.CreateAppender("temp", "main", "staging_documents"))
-        {
-            foreach (var d in batch.Documents)
-                Text(Text(Text(documents.CreateRow(), d.Id), d.Pipeline), d.PipelineVersion)
-                    .AppendValue(Bytes(d.Json)).AppendValue(d.CompletedAt).EndRow();
-        }
-        using (var annotations = connection.CreateAppender("temp", "main", "staging_annotations"))
-        {
-            foreach (var a in batch.Annotations)
-                Text(Text(Text(Text(annotations.CreateRow(), a.DocumentId), a.Pipeline), a.PipelineVersion), a.Name)
-                    .AppendValue(Bytes(a.Json)).EndRow();
-        }
-    }
+    /// <summary>Appends to the staging tables.</summary>
+    public static void Append(DuckDBConnection connection, RowBatch batch) =>
+        Append(batch, () => connection.CreateAppender("temp", "main", "staging_documents"), () => connection.CreateAppender("temp", "main", "staging_annotations"));
+
+    /// <summary>Appends to the keyed tables: a key they hold already fails the append with a constraint error.</summary>
+    public static void AppendToTables(DuckDBConnection connection, RowBatch batch) =>
+        Append(batch, () => connection.CreateAppender("documents"), () => connection.CreateAppender("annotations"));
 
     public static void Clear(DuckDBConnection connection) => Sql.Execute(connection, "DELETE FROM staging_documents; DELETE FROM staging_annotations;");
 
-    // The appender copies the bytes before it returns; nothing writes through this span.
-    private static Span<byte> Bytes(ReadOnlyMemory<byte> json) => MemoryMarshal.AsMemory(json).Span;
+    private static void Append(RowBatch batch, Func<DuckDBAppender> documents, Func<DuckDBAppender> annotations)
+    {
+        batch.Compact(); // the tables and Parquet files take one row per key
+        using (var appender = documents())
+        {
+            foreach (var d in batch.Documents)
+            {
+                var row = appender.CreateRow();
+                Key(row, d.Id);
+                Key(row, d.Pipeline);
+                Key(row, d.PipelineVersion);
+                Text(row, d.Fields.Text);
+                Text(row, d.Fields.Title);
+                Text(row, d.Fields.Source);
+                Text(row, d.Fields.Url);
+                row.AppendValue(d.Fields.PublishedAt);
+                Text(row, d.Fields.Metadata);
+                Text(row, Complete);
+                row.AppendValue((DateTimeOffset?)d.CompletedAt).EndRow();
+            }
+            // Constraint errors surface here, while the transaction can still be rolled back, not in a Dispose that would hide them.
+            appender.Close();
+        }
+        using (var appender = annotations())
+        {
+            foreach (var a in batch.Annotations)
+            {
+                var row = appender.CreateRow();
+                Key(row, a.DocumentId);
+                Key(row, a.Pipeline);
+                Key(row, a.PipelineVersion);
+                Key(row, a.Name);
+                Text(row, a.Fields.Version);
+                Text(row, a.Fields.Status);
+                Text(row, a.Fields.Value);
+                Text(row, a.Fields.Error);
+                row.AppendValue(a.Fields.DurationMs).AppendValue(a.Fields.Attempts).AppendValue(a.Fields.At).EndRow();
+            }
+            appender.Close();
+        }
+    }
 
-    private static IDuckDBAppenderRow Text(IDuckDBAppenderRow row, string value)
+    private static readonly Utf8Value Complete = Utf8Value.Of("complete"u8.ToArray());
+
+    // The appender copies the bytes before it returns; nothing writes through these spans.
+    private static void Text(IDuckDBAppenderRow row, Utf8Value value)
+    {
+        if (!value.HasValue) row.AppendNullValue();
+        else if (value.Bytes.IsEmpty) row.AppendValue(string.Empty); // an empty span would append NULL
+        else row.AppendValue(MemoryMarshal.AsMemory(value.Bytes).Span);
+    }
+
+    private static void Key(IDuckDBAppenderRow row, string value)
     {
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
         var buffer = length <= 1024 ? stackalloc byte[length] : new byte[length];
-        return row.AppendValue(buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
+        row.AppendValue(buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
     }
 }
 

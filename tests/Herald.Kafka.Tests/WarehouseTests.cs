@@ -57,17 +57,11 @@ public sealed class WarehouseTests(HttpSilo silo)
         const string topic = "herald.annotations";
         broker.CreateTopic(topic, 3);
         const int documents = 3_000;
-        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build())
-        {
-            for (var i = 0; i < documents; i++)
-                foreach (var record in Records($"d-{i:D5}"))
-                    producer.Produce(topic, new Message<string, byte[]> { Key = $"d-{i:D5}", Value = record });
-            producer.Flush(TimeSpan.FromSeconds(60));
-        }
+        Produce(broker, topic, "d", documents);
         var folder = Directory.CreateTempSubdirectory("herald-warehouse-kill-").FullName;
         var database = Path.Combine(folder, "herald.duckdb");
         var parquet = Path.Combine(folder, "parquet");
-        string[] sink = ["warehouse", "run", "--kafka", broker.BootstrapServers, "--database", database, "--parquet", parquet, "--batch-size", "300"];
+        string[] sink = ["warehouse", "run", "--kafka", broker.BootstrapServers, "--database", database, "--parquet", parquet, "--batch-size", "300", "--max-batch-rows", "600"];
 
         var kafka = new KafkaTestClient(broker.BootstrapServers);
         using (var running = new ChildProcess("dotnet", [SiloProcess.HeraldCli, .. sink], null))
@@ -104,6 +98,31 @@ public sealed class WarehouseTests(HttpSilo silo)
         Assert.Equal(1, delete);
         Assert.Contains("only a SELECT query is allowed", deleteOutput);
         Assert.Equal(documents * 2, Scalar(connection, "SELECT count(*) FROM annotations"));
+    }
+
+    [Fact]
+    public async Task Batches_grow_while_the_one_before_is_being_written_and_stop_at_their_row_cap()
+    {
+        await using var broker = new EmbeddedKafkaBroker();
+        const string topic = "herald.annotations";
+        broker.CreateTopic(topic, 1);
+        const int documents = 2_000;
+        Produce(broker, topic, "g", documents);
+        var folder = Directory.CreateTempSubdirectory("herald-warehouse-batches-").FullName;
+        var options = new WarehouseOptions
+        {
+            BootstrapServers = broker.BootstrapServers, Topic = topic, ConsumerGroup = $"g-{Guid.NewGuid():n}", Database = Path.Combine(folder, "herald.duckdb"),
+            BatchSize = 10, MaxBatchRows = 1_500,
+        };
+        WarehouseProgress done;
+        using (var sink = new WarehouseSink(options, NullLogger.Instance))
+            done = await sink.RunAsync(once: true, CancellationToken.None);
+
+        Assert.Equal((documents * 3L, documents * 1L, documents * 2L), (done.Records, done.DocumentRows, done.AnnotationRows));
+        // 600 batches of 10 records if each were written alone; a DuckDB commit takes far longer than reading 10 records, so the
+        // pending batch grows meanwhile, but never past its cap of 1,500 rows (a record brings at most 3): at least 6,000 / 1,502 batches.
+        Assert.InRange(done.Batches, 4, 100);
+        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -194,6 +213,16 @@ public sealed class WarehouseTests(HttpSilo silo)
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    /// <summary>Documents <c>{prefix}-00000</c> onwards, each its three records (<see cref="Records"/>).</summary>
+    private static void Produce(EmbeddedKafkaBroker broker, string topic, string prefix, int documents)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build();
+        for (var i = 0; i < documents; i++)
+            foreach (var record in Records($"{prefix}-{i:D5}"))
+                producer.Produce(topic, new Message<string, byte[]> { Key = $"{prefix}-{i:D5}", Value = record });
+        producer.Flush(TimeSpan.FromSeconds(60));
     }
 
     /// <summary>A document's records in emission mode All: two annotations and the complete record.</summary>

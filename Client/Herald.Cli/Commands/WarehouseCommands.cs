@@ -25,7 +25,15 @@ public static class WarehouseCommands
         var topic = new Option<string>("--topic") { Description = "the central topic", DefaultValueFactory = _ => new WarehouseOptions().Topic };
         var group = new Option<string>("--group") { Description = "the sink's consumer group", DefaultValueFactory = _ => new WarehouseOptions().ConsumerGroup };
         var batch = new Option<int>("--batch-size") { Description = "records per durable batch", DefaultValueFactory = _ => new WarehouseOptions().BatchSize };
-        var run = cluster.With(new Command("run", "consume the central topic into the warehouse (Ctrl+C stops; offsets are committed after each durable batch)") { once, database, parquet, topic, group, batch });
+        var maxRows = new Option<int>("--max-batch-rows")
+        {
+            Description = "rows a batch may grow to while the one before it is being written (under load)",
+            DefaultValueFactory = _ => new WarehouseOptions().MaxBatchRows,
+        };
+        var run = cluster.With(new Command("run", "consume the central topic into the warehouse (Ctrl+C stops; offsets are committed after each durable batch)")
+        {
+            once, database, parquet, topic, group, batch, maxRows,
+        });
         run.SetAction(async (parse, cancellation) =>
         {
             var options = new WarehouseOptions
@@ -36,6 +44,7 @@ public static class WarehouseCommands
                 Topic = parse.GetValue(topic)!,
                 ConsumerGroup = parse.GetValue(group)!,
                 BatchSize = parse.GetValue(batch),
+                MaxBatchRows = parse.GetValue(maxRows),
             };
             if (options.Problems().ToList() is { Count: > 0 } problems)
             {

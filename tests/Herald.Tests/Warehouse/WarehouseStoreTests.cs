@@ -53,6 +53,8 @@ public sealed class WarehouseStoreTests : IDisposable
         return batch;
     }
 
+    private static string Text(Utf8Value value) => value.HasValue ? System.Text.Encoding.UTF8.GetString(value.Bytes.Span) : "null";
+
     private DuckDbWarehouse Open(string name = "herald.duckdb") => new(Path.Combine(_folder.FullName, name));
 
     private static List<string> Rows(DuckDBConnection connection, string sql)
@@ -105,7 +107,8 @@ public sealed class WarehouseStoreTests : IDisposable
         Assert.NotNull(record);
         Assert.Equal(("x-1", "news", "v1", true), (record.Id, record.Pipeline, record.PipelineVersion, record.Complete));
         Assert.Equal(["entities", "event-type"], record.Annotations.Select(a => a.Name));
-        Assert.Equal("""{"version": "2.0.0", "status": "done"}""", System.Text.Encoding.UTF8.GetString(record.Annotations[1].Json.Span));
+        var eventType = record.Annotations[1].Fields;
+        Assert.Equal(("2.0.0", "done", false), (Text(eventType.Version), Text(eventType.Status), eventType.Value.HasValue));
         // A running record is read (it is a Herald record) but brings no rows: its complete record will bring them all.
         var running = CentralRecordReader.Read("""{"id": "x-2", "pipeline": {"tag": "news", "version": "v1"}, "document": {"id": "x-2"}, "annotations": {"a": {}, "b": {"v": 1}}, "status": "running"}"""u8, arena);
         Assert.Equal(("x-2", false), (running!.Id, running.Complete));
@@ -116,7 +119,56 @@ public sealed class WarehouseStoreTests : IDisposable
         Assert.Equal(("x-5", false, 0), (head!.Id, head.Complete, head.Annotations.Count));
         Assert.Null(CentralRecordReader.Read("""{"id": "x-3", "pipeline": "news"}"""u8, arena));
         Assert.Null(CentralRecordReader.Read("""{"id": 3, "pipeline": {"tag": "news", "version": "v1"}}"""u8, arena));
+        Assert.Null(CentralRecordReader.Read("""{"id": "", "pipeline": {"tag": "news", "version": "v1"}, "status": "complete"}"""u8, arena));
         Assert.Null(CentralRecordReader.Read("""{"id": "x-4", "pipeline": {"tag": "news", "version": "v1"}, "annotations": {"a": """u8, arena));
+    }
+
+    [Fact]
+    public void Columns_are_read_typed_from_the_record_escapes_undone_and_a_field_of_another_type_is_null_in_duckdb_and_parquet()
+    {
+        // Another producer's record: escapes, fields of other types, dates in other forms, no completedAt (the record's timestamp).
+        var record = """
+            {"id": "t-1", "pipeline": {"tag": "news", "version": "v1"}, "status": "complete",
+             "document": {"id": "t-1", "text": "Line\n\"quoted\" caf\u00e9", "title": 42, "source": null, "url": "https://example.com/a",
+                          "publishedAt": "2026-03-04 08:00:00", "metadata": null},
+             "annotations": {
+               "a": {"version": "1.0.0", "status": "done", "value": null, "durationMs": "fast", "attempts": 2.5, "at": "not a date"},
+               "b": {"status": "skipped", "reason": "dependency 'a' failed", "value": {"k": [1, 2]}, "at": "2026-03-04T08:00:00"},
+               "c": {"version": "1.0.0", "status": "failed", "error": "boom", "reason": "not this", "durationMs": 12.5, "attempts": 3,
+                     "at": "2026-03-04T09:00:00+01:00"}}}
+            """u8.ToArray();
+        using var warehouse = Open();
+        var root = Path.Combine(_folder.FullName, "parquet");
+        using (var parquet = new ParquetFiles(root))
+        {
+            warehouse.Write(Batch([record]));
+            parquet.Write(Batch([record]), new Dictionary<int, long> { [0] = 1 });
+        }
+        const string documents = """
+            SELECT text, title IS NULL, source IS NULL, url, strftime(published_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M'), metadata IS NULL,
+                   status, strftime(completed_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') FROM {0}
+            """;
+        const string annotations = """
+            SELECT name, version, status, CAST(value AS VARCHAR), error, duration_ms, attempts, strftime("at" AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M')
+            FROM {0} ORDER BY name
+            """;
+        string[] expectedDocuments = ["Line\n\"quoted\" café|True|True|https://example.com/a|2026-03-04 08:00|True|complete|2026-11-25 09:00"];
+        string[] expectedAnnotations =
+        [
+            "a|1.0.0|done|null|null|null|null|null",
+            "b||skipped|{\"k\": [1, 2]}|dependency 'a' failed|null|null|2026-03-04 08:00",
+            "c|1.0.0|failed|null|boom|12.5|3|2026-03-04 08:00",
+        ];
+        using var connection = warehouse.OpenQueryConnection();
+        Assert.Equal(expectedDocuments, Rows(connection, string.Format(documents, "documents")));
+        Assert.Equal(expectedAnnotations, Rows(connection, string.Format(annotations, "annotations")));
+        using var reader = new DuckDBConnection("Data Source=:memory:");
+        reader.Open();
+        Assert.Equal(expectedDocuments, Rows(reader, string.Format(documents, $"read_parquet('{root}/documents/**/*.parquet')")));
+        Assert.Equal(expectedAnnotations, Rows(reader, string.Format(annotations, $"read_parquet('{root}/annotations/**/*.parquet', hive_partitioning = true)")));
+
+        // A string no text can hold (an escaped lone surrogate) makes the record unreadable, not the sink fail.
+        Assert.Null(CentralRecordReader.Read("""{"id": "t-2", "pipeline": {"tag": "news", "version": "v1"}, "status": "complete", "document": {"text": "\ud800"}}"""u8, new ByteArena()));
     }
 
     [Fact]

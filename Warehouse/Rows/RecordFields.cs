@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Herald.Warehouse.Rows;
+
+/// <summary>
+/// Reads the columns of a document and of an annotation out of their JSON (README's wire format), typed as the tables are, so
+/// that DuckDB's appender takes them as they are: the sink's reader does this on its own thread while the previous batch is
+/// written, and the writer (the sink's limit) only appends. A field that is absent, or of another type, is no value.
+/// </summary>
+internal static class RecordFields
+{
+    public static DocumentFields Document(ReadOnlySpan<byte> json, ByteArena arena)
+    {
+        var fields = new DocumentFields();
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.ValueTextEquals("text"u8) ? 1
+                : reader.ValueTextEquals("title"u8) ? 2
+                : reader.ValueTextEquals("source"u8) ? 3
+                : reader.ValueTextEquals("url"u8) ? 4
+                : reader.ValueTextEquals("publishedAt"u8) ? 5
+                : reader.ValueTextEquals("metadata"u8) ? 6
+                : 0;
+            reader.Read();
+            fields = field switch
+            {
+                1 => fields with { Text = Text(ref reader, arena) },
+                2 => fields with { Title = Text(ref reader, arena) },
+                3 => fields with { Source = Text(ref reader, arena) },
+                4 => fields with { Url = Text(ref reader, arena) },
+                5 => fields with { PublishedAt = Timestamp(ref reader) },
+                6 => fields with { Metadata = Json(ref reader, json, arena) },
+                _ => fields,
+            };
+            reader.Skip();
+        }
+        return fields;
+    }
+
+    public static AnnotationFields Annotation(ReadOnlySpan<byte> json, ByteArena arena)
+    {
+        var fields = new AnnotationFields();
+        Utf8Value error = default, reason = default;
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.ValueTextEquals("version"u8) ? 1
+                : reader.ValueTextEquals("status"u8) ? 2
+                : reader.ValueTextEquals("value"u8) ? 3
+                : reader.ValueTextEquals("error"u8) ? 4
+                : reader.ValueTextEquals("reason"u8) ? 5
+                : reader.ValueTextEquals("durationMs"u8) ? 6
+                : reader.ValueTextEquals("attempts"u8) ? 7
+                : reader.ValueTextEquals("at"u8) ? 8
+                : 0;
+            reader.Read();
+            switch (field)
+            {
+                case 1: fields = fields with { Version = Text(ref reader, arena) }; break;
+                case 2: fields = fields with { Status = Text(ref reader, arena) }; break;
+                case 3: fields = fields with { Value = Json(ref reader, json, arena) }; break;
+                case 4: error = Text(ref reader, arena); break;
+                case 5: reason = Text(ref reader, arena); break;
+                case 6: fields = fields with { DurationMs = reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var ms) ? ms : null }; break;
+                case 7: fields = fields with { Attempts = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) ? n : null }; break;
+                case 8: fields = fields with { At = Timestamp(ref reader) }; break;
+            }
+            reader.Skip();
+        }
+        // The keys' columns are NOT NULL: an annotation without a version or status has an empty one.
+        return fields with
+        {
+            Version = fields.Version.HasValue ? fields.Version : Utf8Value.Of(default),
+            Status = fields.Status.HasValue ? fields.Status : Utf8Value.Of(default),
+            Error = error.HasValue ? error : reason,
+        };
+    }
+
+    /// <summary>
+    /// A date and time: ISO 8601 as Herald writes and checks them (without an offset, UTC), or else any form .NET's invariant culture
+    /// reads (another producer's <c>2026-03-04 08:00:00</c>); anything else is no value.
+    /// </summary>
+    public static DateTimeOffset? Timestamp(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String) return null;
+        if (reader.TryGetDateTime(out var time))
+            return time.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(time, TimeSpan.Zero) : reader.GetDateTimeOffset();
+        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
+    }
+
+    /// <summary>A string's text, its escapes undone, copied into the arena; any other value is no text.</summary>
+    private static Utf8Value Text(ref Utf8JsonReader reader, ByteArena arena)
+    {
+        if (reader.TokenType != JsonTokenType.String) return Utf8Value.None;
+        if (!reader.ValueIsEscaped) return Utf8Value.Of(arena.Copy(reader.ValueSpan));
+        // Undoing escapes never lengthens a string's UTF-8.
+        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            return Utf8Value.Of(arena.Copy(rented.AsSpan(0, reader.CopyString(rented))));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The value's JSON as written, copied into the arena; JSON null is no value.</summary>
+    private static Utf8Value Json(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ByteArena arena)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return Utf8Value.None;
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return Utf8Value.Of(arena.Copy(json[start..(int)reader.BytesConsumed]));
+    }
+}

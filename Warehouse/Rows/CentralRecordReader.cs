@@ -32,7 +32,7 @@ internal sealed record CentralRecord(string Id, string Pipeline, string Pipeline
 internal static class CentralRecordReader
 {
     /// <summary>
-    /// The record, its kept JSON copied into <paramref name="arena"/>; null when it is not a Herald record. A running record is
+    /// The record, the text of its rows copied into <paramref name="arena"/>; null when it is not a Herald record. A running record is
     /// taken as read once its keys and status are (what follows them is not looked at, so a running record cut short after them
     /// still counts as read: it brings no rows either way).
     /// </summary>

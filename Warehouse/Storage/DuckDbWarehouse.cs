@@ -20,7 +20,7 @@ internal sealed class DuckDbWarehouse : IDisposable
         _connection.Open();
         Sql.Execute(_connection, WarehouseSchema.Tables);
         Sql.Execute(_connection, WarehouseSchema.Views);
-        Staging.Create(_connection);
+        RowAppender.CreateStaging(_connection);
         // Queries run on this instance too (GET /api/query): no SQL may read or write files beyond the database itself.
         Sql.Execute(_connection, "SET enable_external_access = false");
         // One thread: the sink reads and parses on another, and a silo has its own work; batches are small enough for one.
@@ -45,16 +45,16 @@ internal sealed class DuckDbWarehouse : IDisposable
         try
         {
             using var transaction = _connection.BeginTransaction();
-            Staging.AppendToTables(_connection, batch);
+            RowAppender.ToTables(_connection, batch);
             transaction.Commit();
         }
         catch (DuckDBException e) when (e.ErrorType == DuckDBErrorType.Constraint)
         {
             using var transaction = _connection.BeginTransaction();
-            Staging.Append(_connection, batch);
+            RowAppender.ToStaging(_connection, batch);
             Sql.Execute(_connection, WarehouseSchema.MergeDocuments);
             Sql.Execute(_connection, WarehouseSchema.MergeAnnotations);
-            Staging.Clear(_connection);
+            RowAppender.ClearStaging(_connection);
             transaction.Commit();
         }
     }

@@ -23,7 +23,7 @@ internal sealed class ParquetFiles : IDisposable
         _manifests = Path.Combine(_root, "_batches");
         Directory.CreateDirectory(_manifests);
         _staging.Open();
-        Staging.Create(_staging);
+        RowAppender.CreateStaging(_staging);
     }
 
     /// <param name="nextOffsets">Per partition of the batch, the offset after its last record.</param>
@@ -32,7 +32,7 @@ internal sealed class ParquetFiles : IDisposable
         var name = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():n}"[..26];
         var manifest = batch.FirstOffsets.ToDictionary(p => p.Key.ToString(), p => new[] { p.Value, nextOffsets[p.Key] });
         WriteDurably(Path.Combine(_manifests, $"{name}.json"), JsonSerializer.SerializeToUtf8Bytes(manifest));
-        Staging.Append(_staging, batch);
+        RowAppender.ToStaging(_staging, batch);
         try
         {
             var written = Copy("SELECT *, CAST(completed_at AS DATE) AS day FROM staging_documents", "documents", "pipeline, day", name);
@@ -41,7 +41,7 @@ internal sealed class ParquetFiles : IDisposable
         }
         finally
         {
-            Staging.Clear(_staging);
+            RowAppender.ClearStaging(_staging);
         }
     }
 

@@ -10,19 +10,19 @@ namespace Herald.Warehouse.Storage;
 /// staging twins (<see cref="WarehouseSchema.Staging"/>), and empties the staging tables after. Text goes in as UTF-8 bytes: the
 /// rows' values as read, the keys encoded on the stack (the appender's own string path allocates native memory per value).
 /// </summary>
-internal static class Staging
+internal static class RowAppender
 {
-    public static void Create(DuckDBConnection connection) => Sql.Execute(connection, WarehouseSchema.Staging);
+    public static void CreateStaging(DuckDBConnection connection) => Sql.Execute(connection, WarehouseSchema.Staging);
 
     /// <summary>Appends to the staging tables.</summary>
-    public static void Append(DuckDBConnection connection, RowBatch batch) =>
+    public static void ToStaging(DuckDBConnection connection, RowBatch batch) =>
         Append(batch, () => connection.CreateAppender("temp", "main", "staging_documents"), () => connection.CreateAppender("temp", "main", "staging_annotations"));
 
     /// <summary>Appends to the keyed tables: a key they hold already fails the append with a constraint error.</summary>
-    public static void AppendToTables(DuckDBConnection connection, RowBatch batch) =>
+    public static void ToTables(DuckDBConnection connection, RowBatch batch) =>
         Append(batch, () => connection.CreateAppender("documents"), () => connection.CreateAppender("annotations"));
 
-    public static void Clear(DuckDBConnection connection) => Sql.Execute(connection, "DELETE FROM staging_documents; DELETE FROM staging_annotations;");
+    public static void ClearStaging(DuckDBConnection connection) => Sql.Execute(connection, "DELETE FROM staging_documents; DELETE FROM staging_annotations;");
 
     private static void Append(RowBatch batch, Func<DuckDBAppender> documents, Func<DuckDBAppender> annotations)
     {
@@ -81,15 +81,5 @@ internal static class Staging
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
         var buffer = length <= 1024 ? stackalloc byte[length] : new byte[length];
         row.AppendValue(buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
-    }
-}
-
-internal static class Sql
-{
-    public static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -44,16 +44,20 @@ public sealed class AnnotatorInstances
     /// <summary>
     /// Deploying a compiled pipeline: builds (or finds) the instance of each of its annotator versions, loading models, and
     /// pins those versions. Returns every problem, located at the annotator's options; none means the pipeline can run here.
+    /// All or nothing: when a node fails, the versions this call built are unpinned again, so a definition that fails on this silo
+    /// (a model file missing here) does not hold versions that another definition may then declare differently.
     /// </summary>
     public IReadOnlyList<PipelineProblem> Activate(CompiledPipeline pipeline, AnnotatorKindCatalog kinds)
     {
         var problems = new List<PipelineProblem>();
+        var built = new List<string>();
         foreach (var node in pipeline.Nodes)
         {
             try
             {
                 kinds.TryGet(node.Spec.Kind, out var kind);
-                GetOrCreate(node.Spec, kind);
+                GetOrCreate(node.Spec, kind, out var created);
+                if (created) built.Add(node.AnnotatorId);
             }
             catch (AnnotatorConfigurationException e)
             {
@@ -61,12 +65,18 @@ public sealed class AnnotatorInstances
                 problems.Add(node.OptionsAt?.Problem(message) ?? new PipelineProblem(pipeline.Source, 0, 0, message));
             }
         }
+        // Not disposed: a scratch copy being checked meanwhile may hold the instance; what nothing holds is collected.
+        if (problems.Count > 0)
+            foreach (var id in built) _byId.TryRemove(id, out _);
         return problems;
     }
 
     /// <summary>Returns the instance for the spec, creating it on first use; throws <see cref="AnnotatorConfigurationException"/>.</summary>
-    public IAnnotator GetOrCreate(AnnotatorSpec spec, AnnotatorKind kind)
+    public IAnnotator GetOrCreate(AnnotatorSpec spec, AnnotatorKind kind) => GetOrCreate(spec, kind, out _);
+
+    private IAnnotator GetOrCreate(AnnotatorSpec spec, AnnotatorKind kind, out bool created)
     {
+        created = false;
         var id = $"{spec.Name}@{spec.Version}";
         var files = AnnotatorFiles.Fingerprints(spec);
         if (!_byId.TryGetValue(id, out var existing))
@@ -80,6 +90,7 @@ public sealed class AnnotatorInstances
                     if (_meter is not null && instance is IMeasuredAnnotator measured) measured.MeasureWith(_meter);
                     existing = new Deployed(spec, files, instance);
                     _byId[id] = existing;
+                    created = true;
                 }
             }
         }

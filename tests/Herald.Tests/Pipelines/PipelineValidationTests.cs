@@ -258,4 +258,25 @@ public sealed class PipelineValidationTests
         Assert.Equal(["canary.yaml:3:58: annotator 'money' (money): money@1.0.0 is already deployed with a different kind or options; an annotator version is immutable, so publish a new version"],
             canary.Problems);
     }
+
+    [Fact]
+    public void A_definition_that_fails_to_activate_pins_none_of_its_versions()
+    {
+        var broken = new AnnotatorKind<object>("broken", "a model whose file is missing on this silo",
+            (_, _) => throw new AnnotatorConfigurationException("model file models/x.onnx not found"), check: (_, _) => { }); // passes compiling, fails loading
+        var kinds = new AnnotatorKindCatalog([.. BuiltInKinds.All, broken]);
+        var deployed = new AnnotatorInstances();
+
+        var failed = PipelineLoading.Load(kinds,
+            "pipeline: prod\nannotators:\n  - { name: money, version: 1.0.0, kind: money }\n  - { name: model, version: 1.0.0, kind: broken }\n",
+            "prod.yaml", Path.GetTempPath(), deployed);
+        Assert.Contains(failed.Problems, p => p.Contains("annotator 'model' (broken): model file models/x.onnx not found"));
+        Assert.Null(deployed.Find("money@1.0.0"));
+
+        // So another definition may declare money@1.0.0 as it likes, here as on every silo where the first one never loaded.
+        var canary = PipelineLoading.Load(kinds, "pipeline: canary\nannotators:\n  - { name: money, version: 1.0.0, kind: money, options: { minAmount: 5 } }\n",
+            "canary.yaml", Path.GetTempPath(), deployed);
+        Assert.Empty(canary.Problems);
+        Assert.NotNull(deployed.Find("money@1.0.0"));
+    }
 }

@@ -41,6 +41,9 @@ public sealed class KafkaConnection : IAsyncDisposable
         _inputPartitions = new Lazy<int>(CreateTopicsAndCountPartitions);
     }
 
+    /// <summary>Whether this silo started the embedded broker (librdkafka's mock cluster) because no cluster is configured.</summary>
+    public bool IsEmbedded => _embedded is not null;
+
     public string BootstrapServers { get; }
 
     /// <summary>The silo's clock, for every wait and deadline of the Kafka layer (replaceable in tests).</summary>

@@ -92,7 +92,12 @@ internal sealed partial class PipelineConsumer
         if (start == InputStart.Earliest) return watermarks.Low;
         if (start == InputStart.Latest) return watermarks.High;
         var found = _consumer.OffsetsForTimes([new TopicPartitionTimestamp(partition, new Timestamp(input.StartTime!.Value))], timeout).Single().Offset;
-        return found.Value >= 0 ? found : watermarks.High; // nothing at or after that time yet: from the end
+        if (found.Value >= 0) return found;
+        // The embedded broker (librdkafka's mock cluster) answers every lookup by time with "nothing yet": say so, since a real cluster would not.
+        if (_connection.IsEmbedded)
+            _logger.LogWarning("Pipeline {Tag} starts {Partition} at its end: the embedded broker cannot look up offsets by time ({Start:O}); a configured cluster can",
+                _tag, partition, input.StartTime);
+        return watermarks.High; // nothing at or after that time yet: from the end
     }
 
     /// <summary>Partitions leave this silo in good order: their documents in flight may finish (within the drain timeout), then what settled is committed.</summary>

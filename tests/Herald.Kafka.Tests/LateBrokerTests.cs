@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Herald.Grains.Hosting;
 using Herald.Kafka.Embedded;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,7 +12,8 @@ namespace Herald.Kafka.Tests;
 /// <summary>
 /// Kafka not ready when Herald is: a silo deployed together with its cluster may start first, and waits for it (up to
 /// <c>Herald:Kafka:ConnectTimeout</c>) instead of failing; a reader whose group coordinator cannot be found yet keeps
-/// trying, says so in the silo's log, then reads.
+/// trying, says so in the silo's log, then reads. The embedded broker cannot do what a cluster does (look up offsets by time):
+/// the silo says so too.
 /// </summary>
 [Trait("Category", "process")]
 [Collection(FaultCollection.Name)]
@@ -81,6 +84,40 @@ public sealed class LateBrokerTests
             await kafka.ProduceDocumentsAsync(HeraldTopics.Input, ids.Select(id => KafkaPipelineCluster.Document(id)));
 
             await kafka.AssertAllCompletedAndCommittedAsync(ids, "herald-news", 2, TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+        }
+    }
+
+    [Fact]
+    public async Task On_the_embedded_broker_a_pipeline_that_starts_at_a_time_starts_at_the_end_and_the_silo_says_why()
+    {
+        // librdkafka's mock cluster answers every lookup of offsets by time with "nothing yet", whatever the records' times.
+        await using (var mock = new EmbeddedKafkaBroker().WithHeraldTopics(1))
+        {
+            var kafka = new KafkaTestClient(mock.BootstrapServers);
+            await kafka.ProduceDocumentsAsync(HeraldTopics.Input, [KafkaPipelineCluster.Document("old-1")]);
+            using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = mock.BootstrapServers, GroupId = "times" }).Build();
+            var found = consumer.OffsetsForTimes([new TopicPartitionTimestamp(new TopicPartition(HeraldTopics.Input, 0), new Timestamp(DateTime.UnixEpoch.AddYears(30)))],
+                TimeSpan.FromSeconds(10));
+            Assert.Equal(Offset.End, found.Single().Offset);
+        }
+
+        // A silo on its own embedded broker (no cluster configured) with a pipeline that starts at a time: the operator is told.
+        var folder = RulesPipeline.Folder("news");
+        var yaml = Path.Combine(folder, "news.yaml");
+        File.WriteAllText(yaml, File.ReadAllText(yaml).Replace("pipeline: news\n", "pipeline: news\ninput: { start: 2026-01-01T00:00:00Z }\n"));
+        Assert.Contains("start: 2026-01-01", File.ReadAllText(yaml));
+        var warnings = new WarningLog();
+        await using var cluster = await OneSiloCluster.StartAsync("", o => o.EmbeddedPort = 0, services => services
+            .AddSingleton<ILoggerProvider>(warnings)
+            .PostConfigure<HeraldOptions>(o => o.PipelinesPath = folder));
+        try
+        {
+            await WaitUntilAsync(() => warnings.Messages.Any(m => m.Contains("the embedded broker cannot look up offsets by time")), TimeSpan.FromSeconds(30));
+            Assert.Contains(warnings.Messages, m => m.StartsWith("Pipeline news starts ", StringComparison.Ordinal) && m.Contains(" at its end: "));
         }
         finally
         {

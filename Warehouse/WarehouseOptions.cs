@@ -30,8 +30,9 @@ public sealed class WarehouseOptions
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>
-    /// Rows a batch may grow to while the one before it is still being written (under load): what a sink holds in memory is about
-    /// twice this many rows. The default is past DuckDB's row group (122,880 rows), the size it writes straight into its file.
+    /// Rows a batch may grow to while the one before it is still being written (under load): a sink holds up to twice this many rows
+    /// (about 550 bytes each of the benchmark's records). The default is past DuckDB's row group (122,880 rows), the size it writes
+    /// straight into its file.
     /// </summary>
     public int MaxBatchRows { get; set; } = 160_000;
 

@@ -78,6 +78,11 @@ internal static class RowAppender
 
     private static void Key(IDuckDBAppenderRow row, string value)
     {
+        if (value.Length == 0)
+        {
+            row.AppendValue(string.Empty); // another producer's annotation named "": an empty span would append NULL
+            return;
+        }
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
         var buffer = length <= 1024 ? stackalloc byte[length] : new byte[length];
         row.AppendValue(buffer[..Encoding.UTF8.GetBytes(value, buffer)]);

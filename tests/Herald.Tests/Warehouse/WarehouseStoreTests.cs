@@ -132,6 +132,7 @@ public sealed class WarehouseStoreTests : IDisposable
              "document": {"id": "t-1", "text": "Line\n\"quoted\" caf\u00e9", "title": 42, "source": null, "url": "https://example.com/a",
                           "publishedAt": "2026-03-04 08:00:00", "metadata": null},
              "annotations": {
+               "": {"version": "1.0.0", "status": "done"},
                "a": {"version": "1.0.0", "status": "done", "value": null, "durationMs": "fast", "attempts": 2.5, "at": "not a date"},
                "b": {"status": "skipped", "reason": "dependency 'a' failed", "value": {"k": [1, 2]}, "at": "2026-03-04T08:00:00"},
                "c": {"version": "1.0.0", "status": "failed", "error": "boom", "reason": "not this", "durationMs": 12.5, "attempts": 3,
@@ -155,6 +156,7 @@ public sealed class WarehouseStoreTests : IDisposable
         string[] expectedDocuments = ["Line\n\"quoted\" café|True|True|https://example.com/a|2026-03-04 08:00|True|complete|2026-11-25 09:00"];
         string[] expectedAnnotations =
         [
+            "|1.0.0|done|null|null|null|null|null",
             "a|1.0.0|done|null|null|null|null|null",
             "b||skipped|{\"k\": [1, 2]}|dependency 'a' failed|null|null|2026-03-04 08:00",
             "c|1.0.0|failed|null|boom|12.5|3|2026-03-04 08:00",

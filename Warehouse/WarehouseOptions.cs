@@ -26,11 +26,11 @@ public sealed class WarehouseOptions
     /// <summary>A directory for Parquet files (tables, then hive partitions); null writes none.</summary>
     public string? Parquet { get; set; }
 
-    /// <summary>Records per write: one transaction (and one set of Parquet files per input partition) each.</summary>
+    /// <summary>Records per write while the writer keeps up (under load, batches grow up to <see cref="MaxBatchRows"/>): one transaction, and one set of Parquet files, each.</summary>
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>
-    /// Rows a batch may grow to while the one before it is still being written (under load): a sink holds up to twice this many rows
+    /// Rows a batch may grow to while the one before it is still being written (under load): a sink holds about twice this many rows
     /// (about 550 bytes each of the benchmark's records). The default is past DuckDB's row group (122,880 rows), the size it writes
     /// straight into its file.
     /// </summary>

@@ -82,16 +82,21 @@ internal static class RecordFields
     }
 
     /// <summary>
-    /// A date and time: ISO 8601 as Herald writes and checks them (without an offset, UTC), or else any form .NET's invariant culture
-    /// reads (another producer's <c>2026-03-04 08:00:00</c>); anything else is no value.
+    /// A date and time in ISO 8601, read as Herald's document parser reads <c>publishedAt</c> (without an offset: the host's time
+    /// zone), or with a space for the <c>T</c> (<c>2026-03-04 08:00:00</c>, as DuckDB also reads it); anything else is no value.
     /// </summary>
     public static DateTimeOffset? Timestamp(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String) return null;
-        if (reader.TryGetDateTime(out var time))
-            return time.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(time, TimeSpan.Zero) : reader.GetDateTimeOffset();
-        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
+        if (reader.TryGetDateTimeOffset(out var time)) return time;
+        return DateTimeOffset.TryParseExact(reader.GetString(), SpacedForms, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var spaced) ? spaced : null;
     }
+
+    private static readonly string[] SpacedForms =
+    [
+        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz",
+        "yyyy-MM-dd HH:mm:sszz", "yyyy-MM-dd HH:mm:ss.FFFFFFFzz",
+    ];
 
     /// <summary>A string's text, its escapes undone, copied into the arena; any other value is no text.</summary>
     private static Utf8Value Text(ref Utf8JsonReader reader, ByteArena arena)

@@ -28,6 +28,9 @@ public sealed class WarehouseSink : IDisposable
     private readonly HashSet<int> _atEnd = [];
     private long _records, _documents, _annotations, _unreadable;
     private int _batches;
+    // Set once a write fails: from then on nothing is written or committed. The consumer's close still hands the partitions
+    // over (its revoke handler flushes), and a later batch committed then would skip the failed one's records for good.
+    private bool _failed;
 
     /// <param name="configure">Client settings beyond the bootstrap servers (a silo passes its cluster's security settings).</param>
     public WarehouseSink(WarehouseOptions options, ILogger logger, Action<ClientConfig>? configure = null)
@@ -151,6 +154,7 @@ public sealed class WarehouseSink : IDisposable
     /// <summary>Starts writing the pending batch (after the one before it is durable and committed) and reads on into a fresh one.</summary>
     private void Flush()
     {
+        if (_failed) return;
         Settle();
         if (_batch.FirstOffsets.Count == 0) return;
         var batch = _batch;
@@ -171,9 +175,17 @@ public sealed class WarehouseSink : IDisposable
     /// <summary>Waits for the batch being written and commits its offsets, leaving out partitions this sink no longer owns.</summary>
     private void Settle(IReadOnlySet<int>? lost = null)
     {
-        if (_writing is not { } writing) return;
+        if (_failed || _writing is not { } writing) return;
         _writing = null;
-        writing.Write.GetAwaiter().GetResult();
+        try
+        {
+            writing.Write.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
         var batch = writing.Batch;
         var offsets = lost is null ? writing.Offsets : writing.Offsets.Where(o => !lost.Contains(o.Partition.Value)).ToList();
         if (offsets.Count > 0) _consumer.Commit(offsets);

@@ -1,5 +1,4 @@
 using DuckDB.NET.Data;
-using DuckDB.NET.Native;
 using Herald.Warehouse.Rows;
 
 namespace Herald.Warehouse.Storage;
@@ -38,7 +37,7 @@ internal sealed class DuckDbWarehouse : IDisposable
 
     /// <summary>
     /// Called by the sink's loop only (one writer). A batch is appended to the tables; one that holds a key the tables have (a record
-    /// read again, a run published twice) is rolled back by its constraint error and merged through the staging tables instead.
+    /// read again, a run published twice) is rolled back and merged through the staging tables instead.
     /// </summary>
     public void Write(RowBatch batch)
     {
@@ -48,7 +47,10 @@ internal sealed class DuckDbWarehouse : IDisposable
             RowAppender.ToTables(_connection, batch);
             transaction.Commit();
         }
-        catch (DuckDBException e) when (e.ErrorType == DuckDBErrorType.Constraint)
+        // A key the tables hold fails the append with a constraint error at Close, or mid-batch once the appender flushes on its own
+        // (204,800 rows), where the error that surfaces may be Dispose's on the aborted transaction: any DuckDB error takes the merge,
+        // and one that is not about keys fails there again.
+        catch (DuckDBException)
         {
             using var transaction = _connection.BeginTransaction();
             RowAppender.ToStaging(_connection, batch);

@@ -44,7 +44,7 @@ internal static class RowAppender
                 Text(row, Complete);
                 row.AppendValue((DateTimeOffset?)d.CompletedAt).EndRow();
             }
-            // Constraint errors surface here, while the transaction can still be rolled back, not in a Dispose that would hide them.
+            // Close, not only Dispose: errors surface as exceptions (the appender flushes what it buffered here, and every 204,800 rows).
             appender.Close();
         }
         using (var appender = annotations())

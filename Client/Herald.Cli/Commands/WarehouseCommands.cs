@@ -24,7 +24,7 @@ public static class WarehouseCommands
         var parquet = new Option<string?>("--parquet") { Description = "also (or, with --database '', only) write Parquet files under this directory" };
         var topic = new Option<string>("--topic") { Description = "the central topic", DefaultValueFactory = _ => new WarehouseOptions().Topic };
         var group = new Option<string>("--group") { Description = "the sink's consumer group", DefaultValueFactory = _ => new WarehouseOptions().ConsumerGroup };
-        var batch = new Option<int>("--batch-size") { Description = "records per durable batch", DefaultValueFactory = _ => new WarehouseOptions().BatchSize };
+        var batch = new Option<int>("--batch-size") { Description = "records per durable batch while the writer keeps up", DefaultValueFactory = _ => new WarehouseOptions().BatchSize };
         var maxRows = new Option<int>("--max-batch-rows")
         {
             Description = "rows a batch may grow to while the one before it is being written (under load)",

@@ -126,11 +126,11 @@ public sealed class WarehouseStoreTests : IDisposable
     [Fact]
     public void Columns_are_read_typed_from_the_record_escapes_undone_and_a_field_of_another_type_is_null_in_duckdb_and_parquet()
     {
-        // Another producer's record: escapes, fields of other types, dates in other forms, no completedAt (the record's timestamp).
+        // Another producer's record: escapes, fields of other types, times in other forms, no completedAt (the record's timestamp).
         var record = """
             {"id": "t-1", "pipeline": {"tag": "news", "version": "v1"}, "status": "complete",
              "document": {"id": "t-1", "text": "Line\n\"quoted\" caf\u00e9", "title": 42, "source": null, "url": "https://example.com/a",
-                          "publishedAt": "2026-03-04 08:00:00", "metadata": null},
+                          "publishedAt": "2026-03-04 09:00:00+01", "metadata": null},
              "annotations": {
                "": {"version": "1.0.0", "status": "done"},
                "a": {"version": "1.0.0", "status": "done", "value": null, "durationMs": "fast", "attempts": 2.5, "at": "not a date"},
@@ -154,11 +154,13 @@ public sealed class WarehouseStoreTests : IDisposable
             FROM {0} ORDER BY name
             """;
         string[] expectedDocuments = ["Line\n\"quoted\" café|True|True|https://example.com/a|2026-03-04 08:00|True|complete|2026-11-25 09:00"];
+        // A time without an offset is the host's, as the silo reads a document's publishedAt.
+        var local = new DateTimeOffset(new DateTime(2026, 3, 4, 8, 0, 0, DateTimeKind.Unspecified), TimeZoneInfo.Local.GetUtcOffset(new DateTime(2026, 3, 4, 8, 0, 0)));
         string[] expectedAnnotations =
         [
             "|1.0.0|done|null|null|null|null|null",
             "a|1.0.0|done|null|null|null|null|null",
-            "b||skipped|{\"k\": [1, 2]}|dependency 'a' failed|null|null|2026-03-04 08:00",
+            $"b||skipped|{{\"k\": [1, 2]}}|dependency 'a' failed|null|null|{local.UtcDateTime:yyyy-MM-dd HH:mm}",
             "c|1.0.0|failed|null|boom|12.5|3|2026-03-04 08:00",
         ];
         using var connection = warehouse.OpenQueryConnection();

@@ -126,6 +126,35 @@ public sealed class WarehouseTests(HttpSilo silo)
     }
 
     [Fact]
+    public async Task A_batch_that_cannot_be_written_stops_the_sink_without_committing_the_batches_after_it()
+    {
+        await using var broker = new EmbeddedKafkaBroker();
+        const string topic = "herald.annotations";
+        broker.CreateTopic(topic, 1);
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build())
+        {
+            // A complete record (rows) first, then running records only (no rows): the batches after the first write no file and so
+            // do not fail; a sink that went on writing after the first failed (its close flushes) would commit past it.
+            var records = Records("f-1").ToList();
+            producer.Produce(topic, new Message<string, byte[]> { Key = "f-1", Value = records[^1] });
+            for (var i = 0; i < 200; i++) producer.Produce(topic, new Message<string, byte[]> { Key = "f-1", Value = records[0] });
+            producer.Flush(TimeSpan.FromSeconds(60));
+        }
+        var folder = Directory.CreateTempSubdirectory("herald-warehouse-fail-").FullName;
+        var parquet = Path.Combine(folder, "parquet");
+        Directory.CreateDirectory(Path.Combine(parquet, "annotations"));
+        File.WriteAllText(Path.Combine(parquet, "annotations", "pipeline=news"), "a file where a partition's directory goes: its files cannot be written");
+        var group = $"f-{Guid.NewGuid():n}";
+        var options = new WarehouseOptions { BootstrapServers = broker.BootstrapServers, Topic = topic, ConsumerGroup = group, Database = "", Parquet = parquet, BatchSize = 1 };
+        using (var sink = new WarehouseSink(options, NullLogger.Instance))
+            await Assert.ThrowsAnyAsync<Exception>(() => sink.RunAsync(once: true, CancellationToken.None));
+
+        // Nothing committed: the failed batch's record is read again by the next sink, not skipped.
+        Assert.True(new KafkaTestClient(broker.BootstrapServers).Committed(group, topic, 1)[0] <= 0);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task A_backfill_runs_only_what_changed_and_reuses_the_rest_from_the_warehouse()
     {
         var ids = Enumerable.Range(0, 6).Select(i => $"bf-{i}").ToList();

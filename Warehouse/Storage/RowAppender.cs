@@ -68,23 +68,23 @@ internal static class RowAppender
 
     private static readonly Utf8Value Complete = Utf8Value.Of("complete"u8.ToArray());
 
-    // The appender copies the bytes before it returns; nothing writes through these spans.
     private static void Text(IDuckDBAppenderRow row, Utf8Value value)
     {
-        if (!value.HasValue) row.AppendNullValue();
-        else if (value.Bytes.IsEmpty) row.AppendValue(string.Empty); // an empty span would append NULL
-        else row.AppendValue(MemoryMarshal.AsMemory(value.Bytes).Span);
+        if (value.HasValue) Utf8(row, value.Bytes.Span);
+        else row.AppendNullValue();
     }
 
     private static void Key(IDuckDBAppenderRow row, string value)
     {
-        if (value.Length == 0)
-        {
-            row.AppendValue(string.Empty); // another producer's annotation named "": an empty span would append NULL
-            return;
-        }
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
         var buffer = length <= 1024 ? stackalloc byte[length] : new byte[length];
-        row.AppendValue(buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
+        Utf8(row, buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
+    }
+
+    // The appender copies the bytes before it returns; nothing writes through the span. An empty span would append NULL.
+    private static void Utf8(IDuckDBAppenderRow row, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty) row.AppendValue(string.Empty);
+        else row.AppendValue(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(bytes), bytes.Length));
     }
 }
